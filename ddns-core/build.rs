@@ -1,0 +1,42 @@
+//! Compiles the default catalog (`data/catalog/*.toml`) into the list embedded in the crate,
+//! with the same code the library uses at run time: the modules below are the library's own
+//! source files.
+
+#![allow(dead_code)]
+
+#[path = "src/catalog.rs"]
+mod catalog;
+#[path = "src/compile.rs"]
+mod compile;
+#[path = "src/format.rs"]
+mod format;
+#[path = "src/name.rs"]
+mod name;
+
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let dir = Path::new("data/catalog");
+    println!("cargo::rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no catalog files in {}", dir.display());
+
+    let mut catalog = catalog::Catalog::new();
+    for file in &files {
+        println!("cargo::rerun-if-changed={}", file.display());
+        let part = catalog::Catalog::read(file).unwrap_or_else(|err| panic!("{err}"));
+        catalog.merge(part).unwrap_or_else(|err| panic!("{err}"));
+    }
+    let options = compile::CompileOptions {
+        reject_redundant: true,
+    };
+    let bytes = compile::compile(&catalog, &options).unwrap_or_else(|err| panic!("{err}"));
+    format::read_layout(&bytes, true).expect("the compiled default list reads back");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("default.ddns"), bytes).expect("write default.ddns");
+}

@@ -1,0 +1,816 @@
+//! The catalog: providers and their entries, as people write them (TOML, JSON, plain lists).
+//!
+//! A catalog is data only. [`crate::MatcherBuilder`] compiles it into the binary form the
+//! matcher reads; nothing here is on the lookup path.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::name::normalize_entry;
+
+/// How a provider acts on abuse reports for host names under its domains.
+///
+/// The value is curated per provider with a written reason (see `docs/catalog.md`); it lets
+/// an analyst rank a hit: a name at an `Unresponsive` provider is more likely to stay up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum AbusePosture {
+    /// Publishes an abuse process and is known to take reported names down quickly.
+    Responsive,
+    /// Acts on reports, but slowly or inconsistently.
+    Slow,
+    /// Known to leave reported names up.
+    Unresponsive,
+    /// No public evidence either way.
+    #[default]
+    Unknown,
+}
+
+impl AbusePosture {
+    /// The lower-case name used in catalogs, JSON output and the C ABI documentation.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AbusePosture::Responsive => "responsive",
+            AbusePosture::Slow => "slow",
+            AbusePosture::Unresponsive => "unresponsive",
+            AbusePosture::Unknown => "unknown",
+        }
+    }
+
+    /// The byte stored in compiled lists (also `DDNS_ABUSE_*` in the C header).
+    pub(crate) fn to_byte(self) -> u8 {
+        match self {
+            AbusePosture::Unknown => 0,
+            AbusePosture::Responsive => 1,
+            AbusePosture::Slow => 2,
+            AbusePosture::Unresponsive => 3,
+        }
+    }
+
+    /// Reads a stored byte; values from a newer format read as `Unknown`.
+    pub(crate) fn from_byte(byte: u8) -> AbusePosture {
+        match byte {
+            1 => AbusePosture::Responsive,
+            2 => AbusePosture::Slow,
+            3 => AbusePosture::Unresponsive,
+            _ => AbusePosture::Unknown,
+        }
+    }
+}
+
+impl fmt::Display for AbusePosture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a provider or an entry was read from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The file (or other source name) given to the reader.
+    pub file: Arc<str>,
+    /// 1-based line, when the reader knows it.
+    pub line: Option<u32>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.file),
+            None => f.write_str(&self.file),
+        }
+    }
+}
+
+/// A DDNS provider and its entries.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CatalogProvider {
+    /// Short, stable, lower-case identifier (`duckdns`).
+    pub id: String,
+    /// Display name (`Duck DNS`).
+    pub name: String,
+    /// The provider's web site.
+    pub website: Option<String>,
+    /// ISO 3166-1 alpha-2 country code, when known.
+    pub country: Option<String>,
+    /// Whether anyone can get a host name under its domains for free.
+    pub free_subdomains: bool,
+    /// How it acts on abuse reports.
+    pub abuse: AbusePosture,
+    /// Why `abuse` has its value.
+    pub abuse_reason: Option<String>,
+    /// Its base domains (block entries) and exceptions (allow entries).
+    pub entries: Vec<CatalogEntry>,
+    /// Where it was defined.
+    pub origin: Option<Origin>,
+    /// Created implicitly by a plain list naming an id no file defined; a full definition
+    /// met later replaces it.
+    placeholder: bool,
+}
+
+impl CatalogProvider {
+    /// A provider with no entries, unknown abuse posture and no free sub-domains.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> CatalogProvider {
+        CatalogProvider {
+            id: id.into(),
+            name: name.into(),
+            website: None,
+            country: None,
+            free_subdomains: false,
+            abuse: AbusePosture::Unknown,
+            abuse_reason: None,
+            entries: Vec::new(),
+            origin: None,
+            placeholder: false,
+        }
+    }
+
+    fn placeholder(id: &str, origin: Origin) -> CatalogProvider {
+        let name = if id == CUSTOM_PROVIDER {
+            "Custom list"
+        } else {
+            id
+        };
+        CatalogProvider {
+            origin: Some(origin),
+            placeholder: true,
+            ..CatalogProvider::new(id, name)
+        }
+    }
+}
+
+/// A listed domain: it matches itself and every name below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CatalogEntry {
+    /// The base domain, lower-case, without a trailing dot.
+    pub domain: String,
+    /// An exception: names under it are reported as allowed, not as DDNS matches.
+    pub allow: bool,
+    /// Where the fact comes from (`psl`, or the provider's page that lists the domain).
+    pub source: Option<String>,
+    /// Where it was read from.
+    pub origin: Option<Origin>,
+}
+
+impl CatalogEntry {
+    /// A block entry (a DDNS base domain).
+    pub fn block(domain: impl Into<String>) -> CatalogEntry {
+        CatalogEntry {
+            domain: domain.into(),
+            allow: false,
+            source: None,
+            origin: None,
+        }
+    }
+
+    /// An allow entry (an exception under a base domain).
+    pub fn allow(domain: impl Into<String>) -> CatalogEntry {
+        CatalogEntry {
+            allow: true,
+            ..CatalogEntry::block(domain)
+        }
+    }
+}
+
+/// The provider id plain-list entries get when their line names none.
+pub const CUSTOM_PROVIDER: &str = "custom";
+
+/// The text formats a catalog can be read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CatalogFormat {
+    /// `[[provider]]` tables with `entries = [{ domain = "...", source = "..." }]`.
+    Toml,
+    /// The same structure as TOML, as JSON: `{"provider": [...]}`.
+    Json,
+    /// One domain per line, optional provider id column, `!` for allow, `#` comments.
+    List,
+}
+
+impl CatalogFormat {
+    /// Picks a format from a file name: `.toml`, `.json`, anything else is a plain list.
+    pub fn from_path(path: &Path) -> CatalogFormat {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(ext) if ext.eq_ignore_ascii_case("toml") => CatalogFormat::Toml,
+            Some(ext) if ext.eq_ignore_ascii_case("json") => CatalogFormat::Json,
+            _ => CatalogFormat::List,
+        }
+    }
+}
+
+/// Providers and their entries: the input of [`crate::MatcherBuilder`].
+///
+/// Read one with [`Catalog::parse`] or [`Catalog::read`], combine several with
+/// [`Catalog::merge`], or build one in code with [`Catalog::add_provider`] and
+/// [`Catalog::add_entry`].
+///
+/// ```
+/// use ddns_core::{Catalog, CatalogFormat};
+///
+/// let text = "duckdns.org duckdns\n!www.duckdns.org duckdns\n";
+/// let catalog = Catalog::parse(text, CatalogFormat::List, "mine.txt")?;
+/// assert_eq!(catalog.providers()[0].entries.len(), 2);
+/// # Ok::<(), ddns_core::CatalogError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalog {
+    providers: Vec<CatalogProvider>,
+}
+
+impl Catalog {
+    /// An empty catalog.
+    pub fn new() -> Catalog {
+        Catalog::default()
+    }
+
+    /// The providers, in the order they were added.
+    pub fn providers(&self) -> &[CatalogProvider] {
+        &self.providers
+    }
+
+    /// The provider with this id.
+    pub fn provider(&self, id: &str) -> Option<&CatalogProvider> {
+        self.providers.iter().find(|p| p.id == id)
+    }
+
+    /// Number of entries of every provider, allow entries included.
+    pub fn entry_count(&self) -> usize {
+        self.providers.iter().map(|p| p.entries.len()).sum()
+    }
+
+    /// Adds a provider (with the entries it holds).
+    ///
+    /// # Errors
+    /// When the id is not a valid provider id, or a provider with the same id exists and
+    /// neither of the two is a placeholder created by a plain list.
+    pub fn add_provider(&mut self, provider: CatalogProvider) -> Result<(), CatalogError> {
+        let origin = provider.origin.clone();
+        check_provider_id(&provider.id).map_err(|why| CatalogError::at(origin.clone(), why))?;
+        let Some(existing) = self.providers.iter_mut().find(|p| p.id == provider.id) else {
+            self.providers.push(provider);
+            return Ok(());
+        };
+        match (existing.placeholder, provider.placeholder) {
+            (_, true) => existing.entries.extend(provider.entries),
+            (true, false) => {
+                let entries = std::mem::take(&mut existing.entries);
+                *existing = provider;
+                existing.entries.extend(entries);
+            }
+            (false, false) => {
+                let first = existing
+                    .origin
+                    .as_ref()
+                    .map_or_else(|| "elsewhere".to_string(), Origin::to_string);
+                return Err(CatalogError::new(
+                    CatalogErrorKind::DuplicateProvider,
+                    origin,
+                    format!("provider '{}' is already defined at {first}", provider.id),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds an entry to the provider with id `provider`, creating a placeholder provider
+    /// when there is none yet. The domain is checked and normalised (lower case, no
+    /// trailing dot).
+    ///
+    /// # Errors
+    /// When the domain is not a valid entry or the provider id is invalid.
+    pub fn add_entry(
+        &mut self,
+        provider: &str,
+        mut entry: CatalogEntry,
+    ) -> Result<(), CatalogError> {
+        entry.domain = normalize_entry(&entry.domain).map_err(|why| {
+            CatalogError::new(
+                CatalogErrorKind::InvalidDomain,
+                entry.origin.clone(),
+                format!("'{}': {why}", entry.domain),
+            )
+        })?;
+        let index = match self.providers.iter().position(|p| p.id == provider) {
+            Some(index) => index,
+            None => {
+                let origin = entry.origin.clone().unwrap_or_else(|| Origin {
+                    file: Arc::from("<code>"),
+                    line: None,
+                });
+                self.add_provider(CatalogProvider::placeholder(provider, origin))?;
+                self.providers.len() - 1
+            }
+        };
+        self.providers[index].entries.push(entry);
+        Ok(())
+    }
+
+    /// Adds every provider and entry of `other`.
+    ///
+    /// # Errors
+    /// As [`Catalog::add_provider`].
+    pub fn merge(&mut self, other: Catalog) -> Result<(), CatalogError> {
+        for provider in other.providers {
+            self.add_provider(provider)?;
+        }
+        Ok(())
+    }
+
+    /// Reads catalog text. `file` names the source in error messages.
+    ///
+    /// # Errors
+    /// A [`CatalogError`] naming the file, the line and what is wrong.
+    pub fn parse(text: &str, format: CatalogFormat, file: &str) -> Result<Catalog, CatalogError> {
+        let file: Arc<str> = Arc::from(file);
+        match format {
+            CatalogFormat::Toml => parse_toml(text, file),
+            CatalogFormat::Json => parse_json(text, file),
+            CatalogFormat::List => parse_list(text, file),
+        }
+    }
+
+    /// Reads a catalog file, choosing the format from its extension
+    /// ([`CatalogFormat::from_path`]).
+    ///
+    /// # Errors
+    /// When the file cannot be read, is not UTF-8, or does not parse.
+    pub fn read(path: impl AsRef<Path>) -> Result<Catalog, CatalogError> {
+        let path = path.as_ref();
+        Catalog::read_as(path, CatalogFormat::from_path(path))
+    }
+
+    /// Reads a catalog file in the given format.
+    ///
+    /// # Errors
+    /// When the file cannot be read, is not UTF-8, or does not parse.
+    pub fn read_as(path: impl AsRef<Path>, format: CatalogFormat) -> Result<Catalog, CatalogError> {
+        let path = path.as_ref();
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|err| {
+            CatalogError::new(
+                CatalogErrorKind::Io,
+                Some(Origin {
+                    file: Arc::from(file.as_str()),
+                    line: None,
+                }),
+                format!("cannot read: {err}"),
+            )
+        })?;
+        let text = std::str::from_utf8(&bytes).map_err(|err| {
+            let at = err.valid_up_to();
+            CatalogError::new(
+                CatalogErrorKind::Syntax,
+                Some(Origin {
+                    file: Arc::from(file.as_str()),
+                    line: Some(line_at(&bytes, at)),
+                }),
+                format!("not UTF-8 (byte {at})"),
+            )
+        })?;
+        Catalog::parse(text, format, &file)
+    }
+
+    /// The catalog as TOML, in the format [`CatalogFormat::Toml`] reads.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(&self.to_repr()).expect("a catalog always serialises to TOML")
+    }
+
+    /// The catalog as pretty-printed JSON, in the format [`CatalogFormat::Json`] reads.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_repr()).expect("a catalog always serialises to JSON")
+    }
+
+    fn to_repr(&self) -> FileRepr<String> {
+        FileRepr {
+            provider: self
+                .providers
+                .iter()
+                .map(|p| ProviderRepr {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    website: p.website.clone(),
+                    country: p.country.clone(),
+                    free_subdomains: p.free_subdomains,
+                    abuse: p.abuse,
+                    abuse_reason: p.abuse_reason.clone(),
+                    entries: p
+                        .entries
+                        .iter()
+                        .map(|e| EntryRepr {
+                            domain: e.domain.clone(),
+                            allow: e.allow,
+                            source: e.source.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Why a catalog could not be read.
+///
+/// `Display` gives `file:line: what is wrong`.
+#[derive(Debug, Clone)]
+pub struct CatalogError {
+    kind: CatalogErrorKind,
+    origin: Option<Origin>,
+    message: String,
+}
+
+/// What kind of problem a [`CatalogError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CatalogErrorKind {
+    /// The file could not be read.
+    Io,
+    /// The text is not valid TOML, JSON or list syntax, or has unknown or missing fields.
+    Syntax,
+    /// A domain is not a valid entry.
+    InvalidDomain,
+    /// A provider id is malformed.
+    InvalidProvider,
+    /// Two providers share an id.
+    DuplicateProvider,
+}
+
+impl CatalogError {
+    fn new(kind: CatalogErrorKind, origin: Option<Origin>, message: String) -> CatalogError {
+        CatalogError {
+            kind,
+            origin,
+            message,
+        }
+    }
+
+    fn at(origin: Option<Origin>, message: String) -> CatalogError {
+        CatalogError::new(CatalogErrorKind::InvalidProvider, origin, message)
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> CatalogErrorKind {
+        self.kind
+    }
+
+    /// The file and line, when known.
+    pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_ref()
+    }
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.origin {
+            Some(origin) => write!(f, "{origin}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+fn check_provider_id(id: &str) -> Result<(), String> {
+    let valid = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "provider id '{id}' must be 1-64 characters of a-z, 0-9, '-' and '_'"
+        ))
+    }
+}
+
+/// 1-based line of byte offset `at`.
+fn line_at(text: &[u8], at: usize) -> u32 {
+    let before = &text[..at.min(text.len())];
+    u32::try_from(before.iter().filter(|&&b| b == b'\n').count() + 1).unwrap_or(u32::MAX)
+}
+
+// ---- TOML and JSON -------------------------------------------------------------------
+
+/// The on-disk structure shared by TOML and JSON. `S` is the type of the located strings
+/// (provider ids and domains): `toml::Spanned<String>` for TOML, so errors found after
+/// parsing still name a line, and `String` for JSON and for writing.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields, bound(deserialize = "S: Deserialize<'de>"))]
+struct FileRepr<S> {
+    #[serde(default)]
+    provider: Vec<ProviderRepr<S>>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields, bound(deserialize = "S: Deserialize<'de>"))]
+struct ProviderRepr<S> {
+    id: S,
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    website: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    country: Option<String>,
+    #[serde(default)]
+    free_subdomains: bool,
+    #[serde(default)]
+    abuse: AbusePosture,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    abuse_reason: Option<String>,
+    #[serde(default)]
+    entries: Vec<EntryRepr<S>>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields, bound(deserialize = "S: Deserialize<'de>"))]
+struct EntryRepr<S> {
+    domain: S,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    allow: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+}
+
+/// Gives the text and line of a located string.
+trait Located {
+    fn into_located(self, locator: &mut Locator<'_>) -> (String, Option<u32>);
+}
+
+impl Located for toml::Spanned<String> {
+    fn into_located(self, locator: &mut Locator<'_>) -> (String, Option<u32>) {
+        let line = line_at(locator.text.as_bytes(), self.span().start);
+        (self.into_inner(), Some(line))
+    }
+}
+
+impl Located for String {
+    /// serde_json keeps no positions once parsing succeeded, so the line is found by
+    /// looking for the quoted value after the previous located value.
+    fn into_located(self, locator: &mut Locator<'_>) -> (String, Option<u32>) {
+        let quoted = format!("\"{self}\"");
+        let line = locator.text[locator.cursor..].find(&quoted).map(|found| {
+            locator.cursor += found + quoted.len();
+            line_at(locator.text.as_bytes(), locator.cursor)
+        });
+        (self, line)
+    }
+}
+
+struct Locator<'a> {
+    text: &'a str,
+    cursor: usize,
+}
+
+fn from_repr<S: Located>(
+    repr: FileRepr<S>,
+    text: &str,
+    file: Arc<str>,
+) -> Result<Catalog, CatalogError> {
+    let mut locator = Locator { text, cursor: 0 };
+    let mut catalog = Catalog::new();
+    for provider in repr.provider {
+        let (id, line) = provider.id.into_located(&mut locator);
+        let origin = Origin {
+            file: file.clone(),
+            line,
+        };
+        let mut entries = Vec::with_capacity(provider.entries.len());
+        for entry in provider.entries {
+            let (domain, line) = entry.domain.into_located(&mut locator);
+            let origin = Origin {
+                file: file.clone(),
+                line,
+            };
+            let domain = normalize_entry(&domain).map_err(|why| {
+                CatalogError::new(
+                    CatalogErrorKind::InvalidDomain,
+                    Some(origin.clone()),
+                    format!("'{domain}': {why}"),
+                )
+            })?;
+            entries.push(CatalogEntry {
+                domain,
+                allow: entry.allow,
+                source: entry.source,
+                origin: Some(origin),
+            });
+        }
+        catalog.add_provider(CatalogProvider {
+            id,
+            name: provider.name,
+            website: provider.website,
+            country: provider.country,
+            free_subdomains: provider.free_subdomains,
+            abuse: provider.abuse,
+            abuse_reason: provider.abuse_reason,
+            entries,
+            origin: Some(origin),
+            placeholder: false,
+        })?;
+    }
+    Ok(catalog)
+}
+
+fn parse_toml(text: &str, file: Arc<str>) -> Result<Catalog, CatalogError> {
+    let repr: FileRepr<toml::Spanned<String>> = toml::from_str(text).map_err(|err| {
+        let line = err.span().map(|span| line_at(text.as_bytes(), span.start));
+        CatalogError::new(
+            CatalogErrorKind::Syntax,
+            Some(Origin {
+                file: file.clone(),
+                line,
+            }),
+            err.message().trim_end().to_string(),
+        )
+    })?;
+    from_repr(repr, text, file)
+}
+
+fn parse_json(text: &str, file: Arc<str>) -> Result<Catalog, CatalogError> {
+    let repr: FileRepr<String> = serde_json::from_str(text).map_err(|err| {
+        let full = err.to_string();
+        // serde_json appends " at line L column C"; the line goes in front instead.
+        let message = full
+            .rfind(" at line ")
+            .map_or(full.as_str(), |at| &full[..at])
+            .to_string();
+        CatalogError::new(
+            CatalogErrorKind::Syntax,
+            Some(Origin {
+                file: file.clone(),
+                line: u32::try_from(err.line()).ok(),
+            }),
+            message,
+        )
+    })?;
+    from_repr(repr, text, file)
+}
+
+// ---- plain lists ---------------------------------------------------------------------
+
+fn parse_list(text: &str, file: Arc<str>) -> Result<Catalog, CatalogError> {
+    let mut catalog = Catalog::new();
+    for (index, raw) in text.lines().enumerate() {
+        let origin = Origin {
+            file: file.clone(),
+            line: Some(u32::try_from(index + 1).unwrap_or(u32::MAX)),
+        };
+        let content = raw.split_once('#').map_or(raw, |(before, _)| before);
+        let mut columns = content.split_whitespace();
+        let Some(domain) = columns.next() else {
+            continue;
+        };
+        let provider = columns.next().unwrap_or(CUSTOM_PROVIDER);
+        if let Some(extra) = columns.next() {
+            return Err(CatalogError::new(
+                CatalogErrorKind::Syntax,
+                Some(origin),
+                format!("unexpected third column '{extra}': a line is 'DOMAIN [PROVIDER-ID]'"),
+            ));
+        }
+        check_provider_id(provider).map_err(|why| CatalogError::at(Some(origin.clone()), why))?;
+        let (domain, allow) = match domain.strip_prefix('!') {
+            Some(rest) => (rest, true),
+            None => (domain, false),
+        };
+        let entry = CatalogEntry {
+            domain: domain.to_string(),
+            allow,
+            source: None,
+            origin: Some(origin),
+        };
+        catalog.add_entry(provider, entry)?;
+    }
+    Ok(catalog)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOML: &str = r#"
+[[provider]]
+id = "duckdns"
+name = "Duck DNS"
+website = "https://www.duckdns.org/"
+free_subdomains = true
+abuse = "responsive"
+abuse_reason = "test"
+entries = [
+  { domain = "DuckDNS.org", source = "psl" },
+  { domain = "www.duckdns.org", allow = true, source = "site" },
+]
+"#;
+
+    #[test]
+    fn toml_reads_providers_and_normalises_entries() {
+        let catalog = Catalog::parse(TOML, CatalogFormat::Toml, "a.toml").unwrap();
+        let provider = catalog.provider("duckdns").unwrap();
+        assert_eq!(provider.abuse, AbusePosture::Responsive);
+        assert_eq!(provider.entries[0].domain, "duckdns.org");
+        assert_eq!(
+            provider.entries[0].origin.as_ref().unwrap().to_string(),
+            "a.toml:10"
+        );
+        assert!(provider.entries[1].allow);
+    }
+
+    #[test]
+    fn toml_and_json_round_trip() {
+        let catalog = Catalog::parse(TOML, CatalogFormat::Toml, "a.toml").unwrap();
+        let json = Catalog::parse(&catalog.to_json(), CatalogFormat::Json, "a.json").unwrap();
+        let toml = Catalog::parse(&catalog.to_toml(), CatalogFormat::Toml, "b.toml").unwrap();
+        for other in [json, toml] {
+            assert_eq!(other.providers().len(), 1);
+            let (a, b) = (&catalog.providers()[0], &other.providers()[0]);
+            assert_eq!((&a.id, &a.name, a.abuse), (&b.id, &b.name, b.abuse));
+            let domains = |p: &CatalogProvider| {
+                p.entries
+                    .iter()
+                    .map(|e| (e.domain.clone(), e.allow, e.source.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(domains(a), domains(b));
+        }
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let bad_domain = TOML.replace("www.duckdns.org", "www..duckdns.org");
+        let err = Catalog::parse(&bad_domain, CatalogFormat::Toml, "a.toml").unwrap_err();
+        assert_eq!(err.kind(), CatalogErrorKind::InvalidDomain);
+        assert!(
+            err.to_string().starts_with("a.toml:11: 'www..duckdns.org'"),
+            "{err}"
+        );
+
+        let unknown_field = TOML.replace("free_subdomains", "free_subdomain");
+        let err = Catalog::parse(&unknown_field, CatalogFormat::Toml, "a.toml").unwrap_err();
+        assert_eq!(err.kind(), CatalogErrorKind::Syntax);
+        assert!(err.to_string().starts_with("a.toml:6: "), "{err}");
+
+        let json = "{\"provider\": [{\"id\": \"x\", \"name\": \"X\",\n \"entries\": [{\"domain\": \"a.org\"},\n {\"domain\": \"b..org\"}]}]}";
+        let err = Catalog::parse(json, CatalogFormat::Json, "a.json").unwrap_err();
+        assert!(err.to_string().starts_with("a.json:3: 'b..org'"), "{err}");
+
+        let err = Catalog::parse(
+            "{\"provider\": [\n{\"id\": 5}]}",
+            CatalogFormat::Json,
+            "b.json",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("b.json:2: invalid type"),
+            "{err}"
+        );
+
+        let list = "a.org\nb.org x y\n";
+        let err = Catalog::parse(list, CatalogFormat::List, "l.txt").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("l.txt:2: unexpected third column"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn plain_lists_take_provider_column_allow_prefix_and_comments() {
+        let list =
+            "# header\nduckdns.org duckdns # inline\n!www.duckdns.org duckdns\n\nexample.org\r\n";
+        let catalog = Catalog::parse(list, CatalogFormat::List, "l.txt").unwrap();
+        assert_eq!(catalog.providers().len(), 2);
+        let duck = catalog.provider("duckdns").unwrap();
+        assert_eq!(duck.entries.len(), 2);
+        assert!(duck.entries[1].allow);
+        assert_eq!(
+            catalog.provider(CUSTOM_PROVIDER).unwrap().entries[0].domain,
+            "example.org"
+        );
+    }
+
+    #[test]
+    fn a_full_definition_replaces_a_list_placeholder_and_two_full_ones_conflict() {
+        let mut catalog =
+            Catalog::parse("x.duckdns.org duckdns\n", CatalogFormat::List, "l.txt").unwrap();
+        catalog
+            .merge(Catalog::parse(TOML, CatalogFormat::Toml, "a.toml").unwrap())
+            .unwrap();
+        let duck = catalog.provider("duckdns").unwrap();
+        assert_eq!(duck.name, "Duck DNS");
+        assert_eq!(duck.entries.len(), 3);
+        let err = catalog
+            .merge(Catalog::parse(TOML, CatalogFormat::Toml, "b.toml").unwrap())
+            .unwrap_err();
+        assert_eq!(err.kind(), CatalogErrorKind::DuplicateProvider);
+        assert!(
+            err.to_string().contains("already defined at a.toml:3"),
+            "{err}"
+        );
+    }
+}

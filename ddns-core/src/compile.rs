@@ -1,0 +1,236 @@
+//! Catalog -> compiled bytes. Used by [`crate::MatcherBuilder`] and by the build script that
+//! embeds the default catalog, so it depends only on `catalog`, `format` and `name`.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::catalog::{Catalog, CatalogEntry, Origin};
+use crate::format::{ProviderRecord, Writer};
+use crate::name::normalize_entry;
+
+/// The builder's knobs, shared with the build script.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompileOptions {
+    /// Refuse exact duplicates and block entries nested under a block entry of the same
+    /// provider, instead of keeping them.
+    pub reject_redundant: bool,
+}
+
+/// Why a catalog could not be compiled.
+///
+/// `Display` names the entries involved with their file and line.
+#[derive(Debug, Clone)]
+pub struct BuildError {
+    kind: BuildErrorKind,
+    message: String,
+}
+
+/// What kind of problem a [`BuildError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildErrorKind {
+    /// An entry's domain is not a valid entry (only possible for catalogs built in code;
+    /// the readers check domains as they parse).
+    InvalidEntry,
+    /// A provider field cannot be stored (an id that is empty, text holding a NUL byte).
+    InvalidProvider,
+    /// One domain is listed with two providers, or as both block and allow.
+    Conflict,
+    /// A duplicate or a nested block entry of the same provider, refused because
+    /// `reject_redundant` is set.
+    Redundant,
+    /// More providers or entries than the format holds.
+    TooLarge,
+}
+
+impl BuildError {
+    fn new(kind: BuildErrorKind, message: String) -> BuildError {
+        BuildError { kind, message }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> BuildErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// One entry on its way into the FST: its reversed domain lives in a shared arena.
+struct Key {
+    at: usize,
+    len: usize,
+    provider: u32,
+    allow: bool,
+    /// Index of the provider and of the entry in the catalog, to name it in errors.
+    from: (usize, usize),
+}
+
+fn origin_of(entry: &CatalogEntry) -> String {
+    entry
+        .origin
+        .as_ref()
+        .map_or_else(|| "(added in code)".to_string(), Origin::to_string)
+}
+
+/// Compiles `catalog` into the bytes [`crate::Matcher::from_bytes`] reads.
+pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec<u8>, BuildError> {
+    let providers = catalog.providers();
+    if providers.len() >= 1 << 31 {
+        return Err(BuildError::new(
+            BuildErrorKind::TooLarge,
+            format!("{} providers; the format holds 2^31-1", providers.len()),
+        ));
+    }
+    let entry = |(p, e): (usize, usize)| &providers[p].entries[e];
+    let describe = |from: (usize, usize)| {
+        let entry = entry(from);
+        format!(
+            "'{}' ({} of provider '{}', {})",
+            entry.domain,
+            if entry.allow { "allow" } else { "block" },
+            providers[from.0].id,
+            origin_of(entry)
+        )
+    };
+
+    let mut arena = Vec::new();
+    let mut keys = Vec::with_capacity(catalog.entry_count());
+    for (p, provider) in providers.iter().enumerate() {
+        for (e, item) in provider.entries.iter().enumerate() {
+            let domain = normalize_entry(&item.domain).map_err(|why| {
+                BuildError::new(
+                    BuildErrorKind::InvalidEntry,
+                    format!("{}: '{}': {why}", origin_of(item), item.domain),
+                )
+            })?;
+            let at = arena.len();
+            arena.extend(domain.bytes().rev());
+            keys.push(Key {
+                at,
+                len: domain.len(),
+                provider: p as u32,
+                allow: item.allow,
+                from: (p, e),
+            });
+        }
+    }
+    let key_bytes = |key: &Key| &arena[key.at..key.at + key.len];
+    // Stable, so the first of two duplicates is the one read first.
+    keys.sort_by(|a, b| key_bytes(a).cmp(key_bytes(b)));
+
+    let mut unique: Vec<Key> = Vec::with_capacity(keys.len());
+    for key in keys {
+        if let Some(last) = unique.last()
+            && key_bytes(last) == key_bytes(&key)
+        {
+            let (first, second) = (describe(last.from), describe(key.from));
+            if last.provider != key.provider || last.allow != key.allow {
+                return Err(BuildError::new(
+                    BuildErrorKind::Conflict,
+                    format!("{second} conflicts with {first}"),
+                ));
+            }
+            if options.reject_redundant {
+                return Err(BuildError::new(
+                    BuildErrorKind::Redundant,
+                    format!("{second} duplicates {first}"),
+                ));
+            }
+            continue;
+        }
+        unique.push(key);
+    }
+    if unique.len() > u32::MAX as usize {
+        return Err(BuildError::new(
+            BuildErrorKind::TooLarge,
+            format!("{} entries; the format holds 2^32-1", unique.len()),
+        ));
+    }
+
+    if options.reject_redundant {
+        reject_nested_blocks(&unique, &arena, &describe)?;
+    }
+
+    let mut counts = vec![(0u32, 0u32); providers.len()];
+    let mut map = fst::MapBuilder::memory();
+    for (id, key) in unique.iter().enumerate() {
+        let value = (id as u64) << 32 | u64::from(key.provider) << 1 | u64::from(key.allow);
+        map.insert(key_bytes(key), value)
+            .expect("keys are sorted and unique");
+        let count = &mut counts[key.provider as usize];
+        if key.allow {
+            count.1 += 1;
+        } else {
+            count.0 += 1;
+        }
+    }
+    let fst = map.into_inner().expect("writing to memory cannot fail");
+
+    let mut writer = Writer::new();
+    for (provider, &(block_count, allow_count)) in providers.iter().zip(&counts) {
+        let record = ProviderRecord {
+            id: &provider.id,
+            name: &provider.name,
+            website: provider.website.as_deref().unwrap_or(""),
+            country: provider.country.as_deref().unwrap_or(""),
+            abuse: provider.abuse,
+            free_subdomains: provider.free_subdomains,
+            block_count,
+            allow_count,
+        };
+        let stored = if provider.id.is_empty() {
+            Err("empty provider id")
+        } else {
+            writer.push_provider(&record)
+        };
+        stored.map_err(|why| {
+            BuildError::new(
+                BuildErrorKind::InvalidProvider,
+                format!("provider '{}': {why}", provider.id.escape_debug()),
+            )
+        })?;
+    }
+    Ok(writer.finish(unique.len() as u64, &fst))
+}
+
+/// Finds a block entry whose nearest enclosing entry is a block entry of the same provider:
+/// it changes no answer's verdict or provider. (Under an allow entry it does.)
+fn reject_nested_blocks(
+    keys: &[Key],
+    arena: &[u8],
+    describe: &dyn Fn((usize, usize)) -> String,
+) -> Result<(), BuildError> {
+    let all: HashMap<&[u8], &Key> = keys
+        .iter()
+        .map(|key| (&arena[key.at..key.at + key.len], key))
+        .collect();
+    for key in keys.iter().filter(|key| !key.allow) {
+        let reversed = &arena[key.at..key.at + key.len];
+        // Dots from the right end of the reversed name: the longest enclosing entry first.
+        let nearest = (0..reversed.len())
+            .rev()
+            .filter(|&at| reversed[at] == b'.')
+            .find_map(|dot| all.get(&reversed[..dot]));
+        if let Some(parent) = nearest
+            && !parent.allow
+            && parent.provider == key.provider
+        {
+            return Err(BuildError::new(
+                BuildErrorKind::Redundant,
+                format!(
+                    "{} is already covered by {}",
+                    describe(key.from),
+                    describe(parent.from)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

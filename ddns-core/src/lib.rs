@@ -1,0 +1,109 @@
+//! Tells whether a host name belongs to a dynamic-DNS (DDNS) provider, and which one, in a
+//! few tens of nanoseconds and without allocating.
+//!
+//! ```text
+//! "Cam-01.Home.DuckDNS.org."  ->  base "duckdns.org", provider "duckdns" (Duck DNS),
+//!                                 2 sub-domain labels, abuse posture from the catalog
+//! "www.duckdns.org.evil.com"  ->  no match
+//! "notduckdns.org"            ->  no match
+//! ```
+//!
+//! # Install
+//!
+//! ```toml
+//! [dependencies]
+//! ddns-core = "0.1"
+//! ```
+//!
+//! # Types
+//!
+//! - [`Matcher`]: a compiled list that answers lookups; [`Matcher::default_ref`] is the
+//!   embedded default list of DDNS providers.
+//! - [`Match`]: the answer, a small `Copy` value; [`Provider`] details come from
+//!   [`Matcher::provider`].
+//! - [`Catalog`]: providers and entries as people write them (TOML, JSON, plain lists);
+//!   [`MatcherBuilder`] compiles one into a [`Matcher`] or into the bytes of a list file.
+//! - [`ReloadableMatcher`]: swaps in a new list while other threads keep looking up.
+//!
+//! # Examples
+//!
+//! ```
+//! use ddns_core::{Matcher, Verdict};
+//!
+//! let matcher = Matcher::default_ref();
+//! if let Some(hit) = matcher.find("x7.duckdns.org") {
+//!     let provider = matcher.provider(hit.provider());
+//!     assert_eq!(hit.verdict(), Verdict::Block);
+//!     println!("{} ({}, abuse: {})", provider.name(), provider.id(), provider.abuse());
+//! }
+//! // Host strings (HTTP Host, TLS SNI) and DNS wire-format names have their own entry points.
+//! assert!(matcher.find_host("x7.duckdns.org:8443").is_some());
+//! assert!(matcher.find_wire(b"\x02x7\x07duckdns\x03org\x00").is_some());
+//! ```
+//!
+//! Your own list, compiled once and opened (memory-mapped) by every process:
+//!
+//! ```
+//! use ddns_core::{Catalog, CatalogFormat, Matcher, MatcherBuilder};
+//!
+//! let catalog = Catalog::parse("example-ddns.net acme\n", CatalogFormat::List, "mine.txt")?;
+//! let bytes = MatcherBuilder::new().compile(&catalog)?;
+//! let path = std::env::temp_dir().join(format!("ddns-doc-{}.ddns", std::process::id()));
+//! std::fs::write(&path, &bytes)?;
+//! let matcher = Matcher::open(&path)?;
+//! assert!(matcher.is_match("host.EXAMPLE-DDNS.net"));
+//! # std::fs::remove_file(&path)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Matching rules
+//!
+//! 1. An entry matches a name equal to it or ending in `.` followed by it. ASCII letters
+//!    compare case-insensitively; one trailing `.` is ignored (two are not).
+//! 2. The longest matching entry wins.
+//! 3. When the winner is an allow entry, the answer is [`Verdict::Allow`], not a DDNS match.
+//! 4. Only the suffix decides. Bytes DNS would not allow in the sub-domain part (`_`,
+//!    spaces, NUL, non-ASCII, empty or over-long labels, names over 253 bytes) do not hide a
+//!    match; they set [`Match::is_malformed`]. Empty input never matches.
+//! 5. [`Matcher::find_host`] accepts `name:port`; IP literals never match.
+//! 6. [`Matcher::find_wire`] reads DNS wire format and answers as for the dotted form.
+//! 7. A [`Match`] gives the entry, provider, verdict, the byte span of the base domain in
+//!    the input, the number of sub-domain labels, and the malformed flag.
+//!
+//! # Cost
+//!
+//! A lookup walks an FST over the name's bytes from the right, folding case as it goes, and
+//! stops at the first byte no entry continues with; it allocates nothing. See
+//! `docs/benchmarks.md` for measured figures.
+//!
+//! # Quirks
+//!
+//! - A `.` inside a wire-format label is data, not a separator, so it never joins labels
+//!   into an entry.
+//! - Labels starting or ending with `-` are not flagged malformed (they occur in the wild
+//!   and are harmless for the decision).
+//! - Compiled files are checksummed, so corruption is detected; a file crafted to pass the
+//!   checksum is trusted like any configuration file.
+
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
+mod catalog;
+mod compile;
+mod format;
+mod matcher;
+mod name;
+
+#[cfg(test)]
+mod tests;
+
+pub use catalog::{
+    AbusePosture, CUSTOM_PROVIDER, Catalog, CatalogEntry, CatalogError, CatalogErrorKind,
+    CatalogFormat, CatalogProvider, Origin,
+};
+pub use compile::{BuildError, BuildErrorKind};
+pub use format::{FORMAT_VERSION, LoadError, LoadErrorKind, MAGIC};
+pub use matcher::{
+    EntryId, Match, Matcher, MatcherBuilder, MatcherGuard, Provider, ProviderId, ReloadableMatcher,
+    Verdict,
+};

@@ -1,0 +1,746 @@
+//! The matcher: compiled bytes in, answers out. Lookups walk the FST over the reversed name,
+//! folding ASCII case as they go, and remember the last final state met at a label
+//! boundary (the longest entry).
+
+use std::ffi::CStr;
+use std::fmt;
+use std::ops::{Deref, Range};
+use std::path::Path;
+use std::sync::Arc;
+
+use fst::raw::{Fst, Node, Output};
+use once_cell::sync::Lazy;
+
+use crate::catalog::{AbusePosture, Catalog};
+use crate::compile::{BuildError, CompileOptions, compile};
+use crate::format::{Layout, LoadError, LoadErrorKind, read_layout, read_provider};
+use crate::name::{HostForm, MAX_NAME_LEN, WireLabels, split_host, sub_domain_shape, trim_root};
+
+/// Whether the winning entry is a DDNS base domain or an exception.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Verdict {
+    /// The name is under a DDNS provider's base domain.
+    Block,
+    /// The name is under an allow entry (an exception) that is longer than any block entry
+    /// it is also under.
+    Allow,
+}
+
+/// Identifies a provider of one matcher: pass it to [`Matcher::provider`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProviderId(u32);
+
+impl ProviderId {
+    /// The provider's index in [`Matcher::providers`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Identifies a listed entry of one compiled list: its rank among the list's entries in the
+/// order of their reversed names. Stable for one compiled file, not across rebuilds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntryId(u32);
+
+impl EntryId {
+    /// The entry's rank as a number.
+    pub fn as_u32(self) -> u32 {
+        self.0
+    }
+}
+
+/// The answer for a name that is under a listed entry.
+///
+/// A small `Copy` value that borrows nothing: provider details come from
+/// [`Matcher::provider`] of the matcher that produced it.
+///
+/// ```
+/// use ddns_core::{Matcher, Verdict};
+///
+/// let matcher = Matcher::default_ref();
+/// let hit = matcher.find("Cam-01.Home.DuckDNS.org.").unwrap();
+/// assert_eq!(hit.verdict(), Verdict::Block);
+/// assert_eq!(matcher.provider(hit.provider()).id(), "duckdns");
+/// assert_eq!(hit.base_span(), 12..23);
+/// assert_eq!(hit.sub_labels(), 2);
+/// assert!(!hit.is_malformed());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Match {
+    entry: EntryId,
+    provider: ProviderId,
+    start: usize,
+    end: usize,
+    sub_labels: u32,
+    verdict: Verdict,
+    malformed: bool,
+}
+
+impl Match {
+    /// Block (a DDNS match) or Allow (an exception won).
+    pub fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+
+    /// The provider of the winning entry.
+    pub fn provider(&self) -> ProviderId {
+        self.provider
+    }
+
+    /// The winning entry.
+    pub fn entry(&self) -> EntryId {
+        self.entry
+    }
+
+    /// Byte range of the base domain (the part equal to the entry, in the input's case)
+    /// inside the input as given: for the host form it excludes the port and trailing dot,
+    /// for the wire form it runs from the length byte of the base's first label to the end
+    /// of its last label.
+    pub fn base_span(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// Number of labels in front of the base domain (0 when the name is the entry itself).
+    pub fn sub_labels(&self) -> u32 {
+        self.sub_labels
+    }
+
+    /// The name breaks host name rules (a byte other than letter, digit or hyphen in the
+    /// sub-domain part, an empty or over-long label, a name over 253 bytes, a bad port in
+    /// the host form). The match stands: such names are how evasion looks.
+    pub fn is_malformed(&self) -> bool {
+        self.malformed
+    }
+}
+
+/// A provider as a matcher holds it. Strings are kept NUL-terminated so the C ABI can hand
+/// them out without copying.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provider {
+    id: Box<str>,
+    name: Box<str>,
+    website: Box<str>,
+    country: Box<str>,
+    abuse: AbusePosture,
+    free_subdomains: bool,
+    block_entries: u32,
+    allow_entries: u32,
+}
+
+fn with_nul(text: &str) -> Box<str> {
+    let mut owned = String::with_capacity(text.len() + 1);
+    owned.push_str(text);
+    owned.push('\0');
+    owned.into_boxed_str()
+}
+
+fn without_nul(text: &str) -> &str {
+    &text[..text.len() - 1]
+}
+
+fn as_c_str(text: &str) -> &CStr {
+    CStr::from_bytes_with_nul(text.as_bytes()).expect("stored with one NUL at the end")
+}
+
+impl Provider {
+    /// Short, stable, lower-case identifier (`duckdns`).
+    pub fn id(&self) -> &str {
+        without_nul(&self.id)
+    }
+
+    /// Display name (`Duck DNS`).
+    pub fn name(&self) -> &str {
+        without_nul(&self.name)
+    }
+
+    /// The provider's web site, when the catalog gives one.
+    pub fn website(&self) -> Option<&str> {
+        Some(without_nul(&self.website)).filter(|s| !s.is_empty())
+    }
+
+    /// ISO 3166-1 alpha-2 country code, when the catalog gives one.
+    pub fn country(&self) -> Option<&str> {
+        Some(without_nul(&self.country)).filter(|s| !s.is_empty())
+    }
+
+    /// How the provider acts on abuse reports.
+    pub fn abuse(&self) -> AbusePosture {
+        self.abuse
+    }
+
+    /// Whether anyone can get a host name under its domains for free.
+    pub fn offers_free_subdomains(&self) -> bool {
+        self.free_subdomains
+    }
+
+    /// Number of block entries (base domains) of this provider in the list.
+    pub fn block_entries(&self) -> u32 {
+        self.block_entries
+    }
+
+    /// Number of allow entries (exceptions) of this provider in the list.
+    pub fn allow_entries(&self) -> u32 {
+        self.allow_entries
+    }
+
+    /// [`Provider::id`] as a C string (for the C ABI).
+    pub fn id_c(&self) -> &CStr {
+        as_c_str(&self.id)
+    }
+
+    /// [`Provider::name`] as a C string (for the C ABI).
+    pub fn name_c(&self) -> &CStr {
+        as_c_str(&self.name)
+    }
+
+    /// [`Provider::website`] as a C string, empty when unknown (for the C ABI).
+    pub fn website_c(&self) -> &CStr {
+        as_c_str(&self.website)
+    }
+
+    /// [`Provider::country`] as a C string, empty when unknown (for the C ABI).
+    pub fn country_c(&self) -> &CStr {
+        as_c_str(&self.country)
+    }
+}
+
+/// Who keeps the compiled bytes alive.
+enum Owner {
+    Static,
+    Owned(#[allow(dead_code)] Vec<u8>),
+    #[cfg(feature = "mmap")]
+    Mapped(#[allow(dead_code)] memmap2::Mmap),
+}
+
+/// A view of part of the compiled bytes that keeps their owner alive. The FST holds one, so
+/// the matcher needs no generic parameter and no self-reference.
+#[derive(Clone)]
+struct Bytes {
+    ptr: *const u8,
+    len: usize,
+    _owner: Arc<Owner>,
+}
+
+// SAFETY: `ptr..ptr+len` lies inside memory that `_owner` keeps alive and never mutates
+// (a `Vec` that is never touched again, a read-only map, or static data), so the view can
+// be sent to and shared by any thread, like `&[u8]`.
+unsafe impl Send for Bytes {}
+unsafe impl Sync for Bytes {}
+
+impl Bytes {
+    fn from_static(bytes: &'static [u8]) -> Bytes {
+        Bytes {
+            ptr: bytes.as_ptr(),
+            len: bytes.len(),
+            _owner: Arc::new(Owner::Static),
+        }
+    }
+
+    fn owned(bytes: Vec<u8>) -> Bytes {
+        Bytes {
+            ptr: bytes.as_ptr(),
+            len: bytes.len(),
+            _owner: Arc::new(Owner::Owned(bytes)),
+        }
+    }
+
+    #[cfg(feature = "mmap")]
+    fn mapped(map: memmap2::Mmap) -> Bytes {
+        Bytes {
+            ptr: map.as_ptr(),
+            len: map.len(),
+            _owner: Arc::new(Owner::Mapped(map)),
+        }
+    }
+
+    fn slice(&self, range: Range<usize>) -> Bytes {
+        let part = &self.as_ref()[range];
+        Bytes {
+            ptr: part.as_ptr(),
+            len: part.len(),
+            _owner: self._owner.clone(),
+        }
+    }
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        // SAFETY: see the `Send`/`Sync` note: the memory is alive while `self` is, and the
+        // heap buffer of a `Vec` or the pages of a map do not move when their owner moves.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+}
+
+struct Inner {
+    fst: Fst<Bytes>,
+    providers: Box<[Provider]>,
+    entry_count: u64,
+    file: Bytes,
+}
+
+/// A compiled list, ready to answer lookups.
+///
+/// # Sharing
+/// Immutable, `Send + Sync`; cloning is one reference-count increment. Share one matcher
+/// across all worker threads; use [`crate::ReloadableMatcher`] to swap lists while they run.
+///
+/// # Construction
+/// [`Matcher::default_ref`] (the embedded default list), [`Matcher::new`] and
+/// [`MatcherBuilder`] (from a [`Catalog`]), [`Matcher::from_bytes`], [`Matcher::from_static`]
+/// and [`Matcher::open`] (compiled lists, fully validated first).
+///
+/// # Cost
+/// A lookup reads the name once from its end, visits one FST node per byte of the longest
+/// entry it could be under, and allocates nothing. Misses usually stop after a few bytes.
+///
+/// ```
+/// use ddns_core::Matcher;
+///
+/// let matcher = Matcher::default_ref();
+/// assert!(matcher.is_match("x7.duckdns.org"));
+/// assert!(!matcher.is_match("www.duckdns.org.evil.com"));
+/// assert!(!matcher.is_match("notduckdns.org"));
+/// ```
+#[derive(Clone)]
+pub struct Matcher {
+    inner: Arc<Inner>,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Matcher>();
+};
+
+impl fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Matcher")
+            .field("providers", &self.inner.providers.len())
+            .field("entries", &self.inner.entry_count)
+            .field("bytes", &self.inner.file.len)
+            .finish()
+    }
+}
+
+static DEFAULT_LIST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.ddns"));
+
+static DEFAULT: Lazy<Matcher> = Lazy::new(|| {
+    Matcher::from_static(DEFAULT_LIST).expect("the build script compiled and checked this list")
+});
+
+impl Matcher {
+    /// Compiles `catalog` with default options (see [`MatcherBuilder`]).
+    ///
+    /// # Errors
+    /// As [`MatcherBuilder::build`].
+    pub fn new(catalog: &Catalog) -> Result<Matcher, BuildError> {
+        MatcherBuilder::new().build(catalog)
+    }
+
+    /// The embedded default list (`ddns-core/data/`), compiled when this crate was built.
+    /// The first call validates the embedded bytes (microseconds, no parsing of text);
+    /// later calls return the same matcher.
+    pub fn default_ref() -> &'static Matcher {
+        &DEFAULT
+    }
+
+    /// Loads a compiled list held in memory, after checking its header, sizes and checksum.
+    ///
+    /// # Errors
+    /// A [`LoadError`] for anything but a valid, complete list of this format version.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Matcher, LoadError> {
+        let layout = read_layout(&bytes, true)?;
+        Matcher::from_layout(Bytes::owned(bytes), layout)
+    }
+
+    /// Loads a compiled list from static memory (for example `include_bytes!`), after the
+    /// same checks as [`Matcher::from_bytes`]. Nothing is copied.
+    ///
+    /// # Errors
+    /// As [`Matcher::from_bytes`].
+    pub fn from_static(bytes: &'static [u8]) -> Result<Matcher, LoadError> {
+        let layout = read_layout(bytes, true)?;
+        Matcher::from_layout(Bytes::from_static(bytes), layout)
+    }
+
+    /// Opens a compiled list file, memory-mapped when the `mmap` feature is on (the
+    /// default), and checks it like [`Matcher::from_bytes`]. Many processes mapping one file
+    /// share its pages.
+    ///
+    /// Replace a mapped file by writing a new file and renaming it over the old one; never
+    /// rewrite it in place while a matcher maps it.
+    ///
+    /// # Errors
+    /// A [`LoadError`] naming the path, for a file that cannot be read or is not valid.
+    pub fn open(path: impl AsRef<Path>) -> Result<Matcher, LoadError> {
+        let path = path.as_ref();
+        Matcher::open_inner(path).map_err(|err| err.with_path(path))
+    }
+
+    #[cfg(feature = "mmap")]
+    fn open_inner(path: &Path) -> Result<Matcher, LoadError> {
+        let io = |err| LoadError::new(LoadErrorKind::Io(err));
+        let file = std::fs::File::open(path).map_err(io)?;
+        if file.metadata().map_err(io)?.len() == 0 {
+            // An empty file cannot be mapped; report it like any short file.
+            return Err(LoadError::new(LoadErrorKind::TooShort { found: 0 }));
+        }
+        // SAFETY: the map is read-only. Another process truncating or rewriting the file
+        // in place while it is mapped is outside our control (documented above).
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        let layout = read_layout(&map, true)?;
+        Matcher::from_layout(Bytes::mapped(map), layout)
+    }
+
+    #[cfg(not(feature = "mmap"))]
+    fn open_inner(path: &Path) -> Result<Matcher, LoadError> {
+        let bytes = std::fs::read(path).map_err(|err| LoadError::new(LoadErrorKind::Io(err)))?;
+        Matcher::from_bytes(bytes)
+    }
+
+    fn from_layout(file: Bytes, layout: Layout) -> Result<Matcher, LoadError> {
+        let bytes = file.as_ref();
+        let providers = (0..layout.provider_count)
+            .map(|index| {
+                let record = read_provider(bytes, &layout, index)?;
+                Ok(Provider {
+                    id: with_nul(record.id),
+                    name: with_nul(record.name),
+                    website: with_nul(record.website),
+                    country: with_nul(record.country),
+                    abuse: record.abuse,
+                    free_subdomains: record.free_subdomains,
+                    block_entries: record.block_count,
+                    allow_entries: record.allow_count,
+                })
+            })
+            .collect::<Result<Box<[Provider]>, LoadError>>()?;
+        let fst = Fst::new(file.slice(layout.fst.clone()))
+            .map_err(|err| LoadError::new(LoadErrorKind::BadFst(err.to_string())))?;
+        if fst.len() as u64 != layout.entry_count {
+            return Err(LoadError::new(LoadErrorKind::BadFst(format!(
+                "{} entries, header says {}",
+                fst.len(),
+                layout.entry_count
+            ))));
+        }
+        Ok(Matcher {
+            inner: Arc::new(Inner {
+                fst,
+                providers,
+                entry_count: layout.entry_count,
+                file,
+            }),
+        })
+    }
+
+    /// The compiled bytes this matcher reads (what `ddns compile` writes to a file).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.inner.file.as_ref()
+    }
+
+    /// Number of entries (block and allow).
+    pub fn entry_count(&self) -> u64 {
+        self.inner.entry_count
+    }
+
+    /// Every provider of the list; a [`ProviderId`] indexes this slice.
+    pub fn providers(&self) -> &[Provider] {
+        &self.inner.providers
+    }
+
+    /// The provider a [`Match`] of this matcher names.
+    ///
+    /// # Panics
+    /// When `id` did not come from this matcher and is out of range. Ids from
+    /// [`Matcher::find`] and its siblings on the same matcher are always in range.
+    pub fn provider(&self, id: ProviderId) -> &Provider {
+        &self.inner.providers[id.index()]
+    }
+
+    /// Looks a provider up by its string id (`"duckdns"`).
+    pub fn provider_id(&self, id: &str) -> Option<ProviderId> {
+        self.inner
+            .providers
+            .iter()
+            .position(|p| p.id() == id)
+            .map(|index| ProviderId(index as u32))
+    }
+
+    /// Finds the longest entry that a dotted name is under. See the crate documentation for
+    /// the rules; empty input never matches.
+    ///
+    /// # Cost
+    /// Allocation-free; reads the name from its end and stops at the first byte no entry
+    /// continues with. Counting the sub-domain labels reads the rest of the name, only for
+    /// matches.
+    pub fn find(&self, name: impl AsRef<[u8]>) -> Option<Match> {
+        let name = name.as_ref();
+        self.find_in(name, name.len(), false)
+    }
+
+    /// Whether a dotted name is under a block entry (and not under a longer allow entry).
+    pub fn is_match(&self, name: impl AsRef<[u8]>) -> bool {
+        self.find(name)
+            .is_some_and(|found| found.verdict == Verdict::Block)
+    }
+
+    /// Like [`Matcher::find`] for a host string as found in an HTTP `Host` header, a URL
+    /// authority or a TLS SNI: `name:port` and a trailing dot are accepted; IP literals
+    /// (`192.0.2.1`, `[2001:db8::1]:443`, bare IPv6) never match. A port that is not 1-5
+    /// digits (at most 65535) marks the match malformed.
+    pub fn find_host(&self, host: impl AsRef<[u8]>) -> Option<Match> {
+        let host = host.as_ref();
+        match split_host(host) {
+            HostForm::IpLiteral => None,
+            HostForm::Name { end, bad_port } => self.find_in(host, end, bad_port),
+        }
+    }
+
+    /// Like [`Matcher::find`] for a name in DNS wire format (length-prefixed labels, as in a
+    /// DNS message), with or without its root label; bytes after the root label are
+    /// ignored. Gives the same answer as the dotted form of the same name. A compression
+    /// pointer, a reserved label type or a truncated label gives `None`: decompress first.
+    /// A `.` byte inside a label is an ordinary byte, so it never acts as a label boundary.
+    pub fn find_wire(&self, wire: impl AsRef<[u8]>) -> Option<Match> {
+        let wire = wire.as_ref();
+        let labels = WireLabels::parse(wire)?;
+        let (base_label, value) = self.walk_wire(wire, &labels)?;
+        self.make_match(
+            value,
+            labels.start(base_label)..labels.end,
+            base_label as u32,
+            labels.malformed,
+        )
+    }
+
+    fn find_in(&self, input: &[u8], end: usize, bad_port: bool) -> Option<Match> {
+        let name = trim_root(&input[..end]);
+        if name.is_empty() {
+            return None;
+        }
+        let (start, value) = self.walk_dotted(name)?;
+        let (sub_labels, malformed) = match start {
+            0 => (0, false),
+            _ => sub_domain_shape(&name[..start - 1]),
+        };
+        let malformed = malformed || bad_port || name.len() > MAX_NAME_LEN;
+        self.make_match(value, start..name.len(), sub_labels, malformed)
+    }
+
+    fn make_match(
+        &self,
+        value: u64,
+        span: Range<usize>,
+        sub_labels: u32,
+        malformed: bool,
+    ) -> Option<Match> {
+        let provider = (value >> 1) as u32 & 0x7fff_ffff;
+        // A value naming no provider could only come from a corrupt list; never index out
+        // of range on the lookup path.
+        if provider as usize >= self.inner.providers.len() {
+            return None;
+        }
+        Some(Match {
+            entry: EntryId((value >> 32) as u32),
+            provider: ProviderId(provider),
+            start: span.start,
+            end: span.end,
+            sub_labels,
+            verdict: if value & 1 == 1 {
+                Verdict::Allow
+            } else {
+                Verdict::Block
+            },
+            malformed,
+        })
+    }
+
+    /// Walks the FST with the name's bytes from the end, lower-cased. Returns the start of
+    /// the longest entry that ends at the name's end and starts at a label boundary, with
+    /// its FST value.
+    #[inline]
+    fn walk_dotted(&self, name: &[u8]) -> Option<(usize, u64)> {
+        let fst = &self.inner.fst;
+        let mut node = fst.root();
+        let mut out = Output::zero();
+        let mut found = None;
+        for at in (0..name.len()).rev() {
+            let Some((next, output)) = step(fst, &node, name[at].to_ascii_lowercase()) else {
+                break;
+            };
+            node = next;
+            out = out.cat(output);
+            if node.is_final() && (at == 0 || name[at - 1] == b'.') {
+                found = Some((at, out.cat(node.final_output()).value()));
+            }
+        }
+        found
+    }
+
+    /// The same walk over wire-format labels, from the last label to the first, feeding a
+    /// `.` between labels. Returns the index of the leftmost label of the longest entry.
+    fn walk_wire(&self, wire: &[u8], labels: &WireLabels) -> Option<(usize, u64)> {
+        let fst = &self.inner.fst;
+        let mut node = fst.root();
+        let mut out = Output::zero();
+        let mut found = None;
+        'labels: for index in (0..labels.count).rev() {
+            if !labels.is_kept(index) {
+                break;
+            }
+            if index + 1 < labels.count {
+                let Some((next, output)) = step(fst, &node, b'.') else {
+                    break;
+                };
+                node = next;
+                out = out.cat(output);
+            }
+            let start = labels.start(index);
+            let label = &wire[start + 1..start + 1 + usize::from(wire[start])];
+            for &byte in label.iter().rev() {
+                // A '.' inside a wire label is data, not a boundary: no entry continues.
+                if byte == b'.' {
+                    break 'labels;
+                }
+                let Some((next, output)) = step(fst, &node, byte.to_ascii_lowercase()) else {
+                    break 'labels;
+                };
+                node = next;
+                out = out.cat(output);
+            }
+            if node.is_final() {
+                found = Some((index, out.cat(node.final_output()).value()));
+            }
+        }
+        found
+    }
+}
+
+/// Follows the transition for `byte`, if there is one.
+#[inline(always)]
+fn step<'f>(fst: &'f Fst<Bytes>, node: &Node<'f>, byte: u8) -> Option<(Node<'f>, Output)> {
+    let index = node.find_input(byte)?;
+    let transition = node.transition(index);
+    Some((fst.node(transition.addr), transition.out))
+}
+
+/// Compiles a [`Catalog`] into a [`Matcher`] or into the bytes of a compiled list file.
+///
+/// The builder holds options only; the catalog is the data. It can be reused.
+///
+/// ```
+/// use ddns_core::{Catalog, CatalogFormat, MatcherBuilder, Verdict};
+///
+/// let list = "duckdns.org duckdns\n!www.duckdns.org duckdns\n";
+/// let catalog = Catalog::parse(list, CatalogFormat::List, "mine.txt")?;
+/// let matcher = MatcherBuilder::new().reject_redundant(true).build(&catalog)?;
+/// assert_eq!(matcher.find("www.duckdns.org").unwrap().verdict(), Verdict::Allow);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`MatcherBuilder::build`] fails when one domain is listed with two providers or both as
+/// block and allow, and, with [`MatcherBuilder::reject_redundant`], on duplicates and nested
+/// block entries of one provider. Each error names the entries with file and line.
+#[derive(Debug, Clone, Default)]
+pub struct MatcherBuilder {
+    options: CompileOptions,
+}
+
+impl MatcherBuilder {
+    /// A builder with default options: identical duplicates are merged and nested block
+    /// entries kept.
+    pub fn new() -> MatcherBuilder {
+        MatcherBuilder::default()
+    }
+
+    /// Refuse exact duplicates, and block entries nested under a block entry of the same
+    /// provider, instead of keeping them. The default catalog is built this way.
+    pub fn reject_redundant(&mut self, yes: bool) -> &mut MatcherBuilder {
+        self.options.reject_redundant = yes;
+        self
+    }
+
+    /// Compiles `catalog` and loads the result.
+    ///
+    /// # Errors
+    /// See the type's documentation.
+    pub fn build(&self, catalog: &Catalog) -> Result<Matcher, BuildError> {
+        let bytes = self.compile(catalog)?;
+        Ok(Matcher::from_bytes(bytes).expect("freshly compiled bytes always load"))
+    }
+
+    /// Compiles `catalog` into the bytes of a compiled list file (format in
+    /// `docs/format.md`), for [`Matcher::from_bytes`] or [`Matcher::open`].
+    ///
+    /// # Errors
+    /// See the type's documentation.
+    pub fn compile(&self, catalog: &Catalog) -> Result<Vec<u8>, BuildError> {
+        compile(catalog, &self.options)
+    }
+}
+
+/// A handle to the current matcher that another thread can replace at any time.
+///
+/// # Sharing
+/// Put it in an `Arc` (or a static) and call [`ReloadableMatcher::load`] in each lookup:
+/// loading never blocks and never waits for a reload, and the matcher it returns stays valid
+/// for as long as the guard lives, even if a reload happens meanwhile. Resolve providers on
+/// the guard that produced the match.
+///
+/// ```
+/// use ddns_core::{Catalog, CatalogFormat, Matcher, ReloadableMatcher};
+///
+/// let live = ReloadableMatcher::new(Matcher::default_ref().clone());
+/// assert!(live.load().is_match("x7.duckdns.org"));
+/// let mine = Catalog::parse("example.org\n", CatalogFormat::List, "mine.txt")?;
+/// let old = live.replace(Matcher::new(&mine)?);
+/// assert!(old.is_match("x7.duckdns.org"));
+/// assert!(!live.load().is_match("x7.duckdns.org"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct ReloadableMatcher {
+    current: arc_swap::ArcSwap<Matcher>,
+}
+
+/// The matcher current when [`ReloadableMatcher::load`] was called.
+pub struct MatcherGuard(arc_swap::Guard<Arc<Matcher>>);
+
+impl Deref for MatcherGuard {
+    type Target = Matcher;
+
+    fn deref(&self) -> &Matcher {
+        &self.0
+    }
+}
+
+impl ReloadableMatcher {
+    /// Starts with `matcher`.
+    pub fn new(matcher: Matcher) -> ReloadableMatcher {
+        ReloadableMatcher {
+            current: arc_swap::ArcSwap::from_pointee(matcher),
+        }
+    }
+
+    /// The current matcher. Wait-free for the caller; hold the guard only for a lookup or
+    /// a few.
+    pub fn load(&self) -> MatcherGuard {
+        MatcherGuard(self.current.load())
+    }
+
+    /// Makes `matcher` current and returns the previous one. Lookups in progress finish on
+    /// the previous matcher; its memory is freed when the last guard on it is dropped.
+    pub fn replace(&self, matcher: Matcher) -> Matcher {
+        let old = self.current.swap(Arc::new(matcher));
+        Arc::try_unwrap(old).unwrap_or_else(|shared| (*shared).clone())
+    }
+}
+
+impl fmt::Debug for ReloadableMatcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ReloadableMatcher")
+            .field(&**self.current.load())
+            .finish()
+    }
+}

@@ -1,0 +1,222 @@
+//! The compiled list format through the public API: round trips, and every kind of damage
+//! refused by name without panicking or allocating more than the file's size.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ddns_core::{
+    Catalog, CatalogFormat, FORMAT_VERSION, LoadErrorKind, Matcher, MatcherBuilder, Verdict,
+};
+use proptest::prelude::*;
+
+/// Counts bytes allocated, so a test can prove a hostile header allocates nothing big.
+struct Counting;
+
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const LIST: &str = "duckdns.org duckdns\n!www.duckdns.org duckdns\nddns.net noip\nhopto.org noip\n";
+
+fn compiled() -> Vec<u8> {
+    let catalog = Catalog::parse(LIST, CatalogFormat::List, "list.txt").unwrap();
+    MatcherBuilder::new().compile(&catalog).unwrap()
+}
+
+/// Rewrites the checksum so a test can reach the checks that come after it.
+fn fix_checksum(bytes: &mut [u8]) {
+    bytes[24..28].fill(0);
+    let sum = crc32fast::hash(bytes);
+    bytes[24..28].copy_from_slice(&sum.to_le_bytes());
+}
+
+fn answers(matcher: &Matcher) -> Vec<Option<(String, Verdict, u32)>> {
+    [
+        "a.duckdns.org",
+        "www.duckdns.org",
+        "x.y.ddns.net",
+        "HOPTO.org.",
+        "example.com",
+    ]
+    .iter()
+    .map(|name| {
+        matcher.find(name).map(|m| {
+            let provider = matcher.provider(m.provider()).id().to_string();
+            (provider, m.verdict(), m.sub_labels())
+        })
+    })
+    .collect()
+}
+
+#[test]
+fn a_compiled_list_round_trips_through_bytes_static_and_a_mapped_file() {
+    let bytes = compiled();
+    let from_bytes = Matcher::from_bytes(bytes.clone()).unwrap();
+    let leaked: &'static [u8] = Box::leak(bytes.clone().into_boxed_slice());
+    let from_static = Matcher::from_static(leaked).unwrap();
+    let path = std::env::temp_dir().join(format!("ddns-format-{}.ddns", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let opened = Matcher::open(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+
+    let expected = answers(&from_bytes);
+    assert_eq!(expected[0], Some(("duckdns".into(), Verdict::Block, 1)));
+    assert_eq!(expected[1], Some(("duckdns".into(), Verdict::Allow, 0)));
+    assert_eq!(expected[4], None);
+    assert_eq!(answers(&from_static), expected);
+    assert_eq!(answers(&opened), expected);
+    assert_eq!(opened.as_bytes(), &bytes[..]);
+    assert_eq!(opened.entry_count(), 4);
+    let noip = opened.provider(opened.provider_id("noip").unwrap());
+    assert_eq!((noip.block_entries(), noip.allow_entries()), (2, 0));
+}
+
+#[test]
+fn every_truncation_is_refused() {
+    let bytes = compiled();
+    for len in 0..bytes.len() {
+        let err = Matcher::from_bytes(bytes[..len].to_vec()).unwrap_err();
+        assert!(
+            matches!(
+                err.kind(),
+                LoadErrorKind::TooShort { .. } | LoadErrorKind::LengthMismatch { .. }
+            ),
+            "truncated to {len}: {err}"
+        );
+    }
+}
+
+#[test]
+fn each_kind_of_damage_is_refused_by_name() {
+    let good = compiled();
+    let damaged = |edit: &dyn Fn(&mut Vec<u8>), fix: bool| {
+        let mut bytes = good.clone();
+        edit(&mut bytes);
+        if fix {
+            fix_checksum(&mut bytes);
+        }
+        Matcher::from_bytes(bytes).unwrap_err()
+    };
+
+    let err = damaged(&|b| b[0] = b'X', false);
+    assert!(matches!(err.kind(), LoadErrorKind::BadMagic), "{err}");
+    assert!(err.to_string().contains("ddns compile"), "{err}");
+
+    let err = damaged(
+        &|b| b[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes()),
+        true,
+    );
+    assert!(
+        matches!(err.kind(), LoadErrorKind::UnsupportedVersion { expected, found }
+            if *expected == FORMAT_VERSION && *found == FORMAT_VERSION + 1),
+        "{err}"
+    );
+    assert!(err.to_string().contains("rebuild the list"), "{err}");
+
+    let err = damaged(&|b| b.push(0), false);
+    assert!(
+        matches!(err.kind(), LoadErrorKind::LengthMismatch { .. }),
+        "{err}"
+    );
+
+    let err = damaged(&|b| b[28] = 1, true);
+    assert!(
+        matches!(err.kind(), LoadErrorKind::BadHeader { offset: 28, .. }),
+        "{err}"
+    );
+
+    let last = good.len() - 1;
+    let err = damaged(&|b| b[last] ^= 0x40, false);
+    assert!(
+        matches!(err.kind(), LoadErrorKind::ChecksumMismatch { .. }),
+        "{err}"
+    );
+
+    // The first provider record's id length, pointed past the strings section.
+    let err = damaged(
+        &|b| b[68..72].copy_from_slice(&u32::MAX.to_le_bytes()),
+        true,
+    );
+    assert!(
+        matches!(
+            err.kind(),
+            LoadErrorKind::BadProviderRecord { index: 0, .. }
+        ),
+        "{err}"
+    );
+
+    // The FST section's own format version, with our checksum made valid.
+    let fst_at = good.len() - u64::from_le_bytes(good[56..64].try_into().unwrap()) as usize;
+    let err = damaged(&|b| b[fst_at] = 99, true);
+    assert!(matches!(err.kind(), LoadErrorKind::BadFst(_)), "{err}");
+
+    // Entry count that disagrees with the FST.
+    let err = damaged(&|b| b[40..48].copy_from_slice(&5u64.to_le_bytes()), true);
+    assert!(matches!(err.kind(), LoadErrorKind::BadFst(_)), "{err}");
+}
+
+#[test]
+fn a_header_claiming_2_pow_40_entries_or_huge_sections_allocates_nothing() {
+    let good = compiled();
+    let mut huge_entries = good.clone();
+    huge_entries[40..48].copy_from_slice(&(1u64 << 40).to_le_bytes());
+    fix_checksum(&mut huge_entries);
+    let mut huge_providers = good.clone();
+    huge_providers[32..36].copy_from_slice(&u32::MAX.to_le_bytes());
+    fix_checksum(&mut huge_providers);
+    let mut huge_strings = good.clone();
+    huge_strings[48..56].copy_from_slice(&(1u64 << 30).to_le_bytes());
+    fix_checksum(&mut huge_strings);
+    let mut overflowing = good.clone();
+    overflowing[56..64].copy_from_slice(&u64::MAX.to_le_bytes());
+    fix_checksum(&mut overflowing);
+
+    for bytes in [huge_entries, huge_providers, huge_strings, overflowing] {
+        let leaked: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        let before = ALLOCATED.load(Ordering::Relaxed);
+        let err = Matcher::from_static(leaked).unwrap_err();
+        let used = ALLOCATED.load(Ordering::Relaxed) - before;
+        assert!(
+            matches!(err.kind(), LoadErrorKind::BadHeader { .. }),
+            "{err}"
+        );
+        // Other test threads allocate too; a hostile size would show up as gigabytes.
+        assert!(
+            used < 1 << 20,
+            "allocated {used} bytes for a refused header"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn random_byte_flips_give_an_error_or_a_working_matcher(
+        flips in prop::collection::vec((any::<prop::sample::Index>(), 1..=255u8), 1..4),
+    ) {
+        let good = compiled();
+        let mut bytes = good.clone();
+        for (at, mask) in flips {
+            let at = at.index(bytes.len());
+            bytes[at] ^= mask;
+        }
+        // Damage is refused; should a flip ever cancel out, the answers are the good ones.
+        match Matcher::from_bytes(bytes) {
+            Err(_) => {}
+            Ok(matcher) => prop_assert_eq!(answers(&matcher), answers(&Matcher::from_bytes(good).unwrap())),
+        }
+    }
+}

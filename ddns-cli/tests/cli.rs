@@ -1,0 +1,231 @@
+//! Golden tests of the `ddns` command: exact output and exit codes.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+const LIST: &str = "\
+# a test list
+duckdns.org        duckdns
+!www.duckdns.org   duckdns
+ddns.net           noip
+";
+
+fn temp(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ddns-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn ddns(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ddns"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap()
+}
+
+#[test]
+fn check_prints_one_line_per_name_and_exits_0_on_a_match() {
+    let list = temp("check.txt", LIST.as_bytes());
+    let list = list.to_str().unwrap();
+    let out = ddns(
+        &[
+            "check",
+            "--list",
+            list,
+            "Cam-01.Home.DuckDNS.org.",
+            "www.example.com",
+            "www.duckdns.org:443",
+            "duckdns.org",
+            "a_b.ddns.net",
+        ],
+        None,
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "Cam-01.Home.DuckDNS.org.: duckdns [duckdns], base duckdns.org, sub-domain Cam-01.Home\n\
+         www.example.com: no match\n\
+         www.duckdns.org:443: allowed by www.duckdns.org (duckdns [duckdns])\n\
+         duckdns.org: duckdns [duckdns], base duckdns.org, no sub-domain\n\
+         a_b.ddns.net: noip [noip], base ddns.net, sub-domain a_b, malformed\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn check_exits_1_when_nothing_matched_and_allowed_names_are_not_matches() {
+    let list = temp("none.txt", LIST.as_bytes());
+    let out = ddns(
+        &[
+            "check",
+            "--list",
+            list.to_str().unwrap(),
+            "www.duckdns.org",
+            "example.com",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn check_reads_stdin_and_prints_json() {
+    let list = temp("json.txt", LIST.as_bytes());
+    let out = ddns(
+        &["check", "--json", "--list", list.to_str().unwrap()],
+        Some(b"x7.duckdns.org\r\n\n  \nexample.com\n\xff.ddns.net"),
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "{\"name\":\"x7.duckdns.org\",\"verdict\":\"block\",\"provider\":\"duckdns\",\"provider_name\":\"duckdns\",\"abuse\":\"unknown\",\"base\":\"duckdns.org\",\"sub_domain\":\"x7\",\"sub_labels\":1,\"malformed\":false}\n\
+         {\"name\":\"example.com\",\"verdict\":\"none\"}\n\
+         {\"name\":\"\\\\xff.ddns.net\",\"verdict\":\"block\",\"provider\":\"noip\",\"provider_name\":\"noip\",\"abuse\":\"unknown\",\"base\":\"ddns.net\",\"sub_domain\":\"\\\\xff\",\"sub_labels\":1,\"malformed\":true}\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn check_uses_the_embedded_default_list() {
+    let out = ddns(&["check", "x7.duckdns.org"], None);
+    assert!(
+        text(&out.stdout).starts_with("x7.duckdns.org: "),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stdout).contains("[duckdns], base duckdns.org, sub-domain x7"));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn errors_exit_2_with_a_message_naming_the_file_and_line() {
+    let out = ddns(&["check", ""], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr), "ddns: argument 1: empty name\n");
+
+    let bad = temp("bad.txt", b"duckdns.org\nbad..name\n");
+    let out = ddns(
+        &["check", "--list", bad.to_str().unwrap(), "x.duckdns.org"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!("ddns: {}:2: 'bad..name': empty label\n", bad.display())
+    );
+
+    let missing = ddns(&["providers", "--list", "/nonexistent/list.ddns"], None);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).starts_with("ddns: /nonexistent/list.ddns: cannot open"));
+
+    let corrupt = temp("corrupt.ddns", b"DDNSLIST but far too short");
+    let out = ddns(&["providers", "--list", corrupt.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("corrupt.ddns: not a compiled ddns list"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn providers_prints_a_table_and_json() {
+    let list = temp("providers.txt", LIST.as_bytes());
+    let list = list.to_str().unwrap();
+    let out = ddns(&["providers", "--list", list], None);
+    assert_eq!(
+        text(&out.stdout),
+        "ID       NAME      BLOCK  ALLOW  ABUSE         FREE\n\
+         duckdns  duckdns       1      1  unknown       no\n\
+         noip     noip          1      0  unknown       no\n\
+         2 providers, 3 entries\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+
+    let out = ddns(&["providers", "--json", "--list", list], None);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["provider_count"], 2);
+    assert_eq!(json["entry_count"], 3);
+    assert_eq!(json["providers"][0]["id"], "duckdns");
+    assert_eq!(json["providers"][0]["allow_entries"], 1);
+}
+
+#[test]
+fn compile_writes_a_list_that_check_and_providers_read() {
+    let toml = temp(
+        "acme.toml",
+        b"[[provider]]\nid = \"acme\"\nname = \"Acme DDNS\"\nabuse = \"slow\"\nentries = [{ domain = \"acme-ddns.net\" }]\n",
+    );
+    let list = temp("more.txt", LIST.as_bytes());
+    let output = toml.with_file_name("combined.ddns");
+    let out = ddns(
+        &[
+            "compile",
+            toml.to_str().unwrap(),
+            list.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("3 providers, 4 entries"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = ddns(
+        &[
+            "check",
+            "--list",
+            output.to_str().unwrap(),
+            "h.acme-ddns.net",
+            "x.ddns.net",
+        ],
+        None,
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "h.acme-ddns.net: Acme DDNS [acme], base acme-ddns.net, sub-domain h\n\
+         x.ddns.net: noip [noip], base ddns.net, sub-domain x\n"
+    );
+
+    // A compiled list is not a compile input; a conflict names both entries.
+    let again = ddns(
+        &["compile", output.to_str().unwrap(), "-o", "/dev/null"],
+        None,
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("already a compiled list"));
+    let conflict = temp("conflict.txt", b"ddns.net other\n");
+    let out = ddns(
+        &[
+            "compile",
+            list.to_str().unwrap(),
+            conflict.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("conflicts with 'ddns.net' (block of provider 'noip'"),
+        "{}",
+        text(&out.stderr)
+    );
+}

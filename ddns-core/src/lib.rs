@@ -97,6 +97,11 @@ mod name;
 #[cfg(test)]
 mod tests;
 
+/// The README's Rust examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
+
 pub use catalog::{
     AbusePosture, CUSTOM_PROVIDER, Catalog, CatalogEntry, CatalogError, CatalogErrorKind,
     CatalogFormat, CatalogProvider, Origin,

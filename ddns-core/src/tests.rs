@@ -382,4 +382,6 @@ fn the_default_list_knows_the_big_providers() {
         .expect("duckdns.org is listed");
     assert_eq!(matcher.provider(duck.provider()).id(), "duckdns");
     assert!(matcher.find("www.example.com").is_none());
+    // default_ref() skips the checksum of the embedded bytes; prove it is right.
+    assert!(Matcher::from_bytes(matcher.as_bytes().to_vec()).is_ok());
 }

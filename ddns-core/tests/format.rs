@@ -2,21 +2,28 @@
 //! refused by name without panicking or allocating more than the file's size.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 use ddns_core::{
     Catalog, CatalogFormat, FORMAT_VERSION, LoadErrorKind, Matcher, MatcherBuilder, Verdict,
 };
 use proptest::prelude::*;
 
-/// Counts bytes allocated, so a test can prove a hostile header allocates nothing big.
+/// Counts bytes allocated by each thread, so a test can prove a hostile header allocates
+/// nothing big and a lookup allocates nothing at all.
 struct Counting;
 
-static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
+}
+
+fn allocated() -> usize {
+    ALLOCATED.with(Cell::get)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
+        ALLOCATED.with(|count| count.set(count.get() + layout.size()));
         unsafe { System.alloc(layout) }
     }
 
@@ -185,19 +192,40 @@ fn a_header_claiming_2_pow_40_entries_or_huge_sections_allocates_nothing() {
 
     for bytes in [huge_entries, huge_providers, huge_strings, overflowing] {
         let leaked: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-        let before = ALLOCATED.load(Ordering::Relaxed);
+        let before = allocated();
         let err = Matcher::from_static(leaked).unwrap_err();
-        let used = ALLOCATED.load(Ordering::Relaxed) - before;
+        let used = allocated() - before;
         assert!(
             matches!(err.kind(), LoadErrorKind::BadHeader { .. }),
             "{err}"
         );
-        // Other test threads allocate too; a hostile size would show up as gigabytes.
-        assert!(
-            used < 1 << 20,
-            "allocated {used} bytes for a refused header"
-        );
+        // The error itself is a small box; a hostile size would show up as gigabytes.
+        assert!(used < 1024, "allocated {used} bytes for a refused header");
     }
+}
+
+#[test]
+fn lookups_allocate_nothing() {
+    let matcher = Matcher::from_bytes(compiled()).unwrap();
+    let long = format!("{}duckdns.org", "a.".repeat(5000));
+    let names: [&[u8]; 6] = [
+        b"Cam-01.Home.DuckDNS.org.",
+        b"www.duckdns.org",
+        b"example.com",
+        b"a..b_c.ddns.net",
+        b"x7.duckdns.org:8443",
+        long.as_bytes(),
+    ];
+    let before = allocated();
+    let mut hits = 0;
+    for name in names {
+        hits += usize::from(matcher.find(name).is_some());
+        hits += usize::from(matcher.find_host(name).is_some());
+        hits += usize::from(matcher.is_match(name));
+    }
+    hits += usize::from(matcher.find_wire(b"\x02x7\x07duckdns\x03org\x00").is_some());
+    assert_eq!(allocated() - before, 0, "a lookup allocated");
+    assert_eq!(hits, 13);
 }
 
 proptest! {

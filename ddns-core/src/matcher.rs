@@ -707,6 +707,7 @@ impl MatcherBuilder {
 /// ```
 pub struct ReloadableMatcher {
     current: arc_swap::ArcSwap<Matcher>,
+    generation: std::sync::atomic::AtomicU64,
 }
 
 /// The matcher current when [`ReloadableMatcher::load`] was called.
@@ -725,6 +726,7 @@ impl ReloadableMatcher {
     pub fn new(matcher: Matcher) -> ReloadableMatcher {
         ReloadableMatcher {
             current: arc_swap::ArcSwap::from_pointee(matcher),
+            generation: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -738,7 +740,16 @@ impl ReloadableMatcher {
     /// the previous matcher; its memory is freed when the last guard on it is dropped.
     pub fn replace(&self, matcher: Matcher) -> Matcher {
         let old = self.current.swap(Arc::new(matcher));
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
         Arc::try_unwrap(old).unwrap_or_else(|shared| (*shared).clone())
+    }
+
+    /// How many times [`ReloadableMatcher::replace`] has run. A worker that keeps its own
+    /// clone of the matcher compares this number (one atomic load) to know when to reload
+    /// its clone.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 }
 

@@ -49,4 +49,5 @@ fn lookups_continue_across_a_thousand_reloads_and_never_mix_lists() {
     }
     assert!(lookups.load(Ordering::Relaxed) > 0);
     assert!(live.load().is_match("x.one.example"));
+    assert_eq!(live.generation(), 1000);
 }

@@ -164,6 +164,53 @@ fn providers_prints_a_table_and_json() {
 }
 
 #[test]
+fn providers_markdown_prints_a_table_sorted_by_id_with_totals() {
+    let catalog = temp(
+        "markdown.toml",
+        br#"[[provider]]
+id = "zeta"
+name = "Zeta | Dyn"
+entries = [{ domain = "zeta-dyn.example" }]
+
+[[provider]]
+id = "acme"
+name = "Acme DDNS"
+website = "https://acme.example/free (domains)"
+country = "DE"
+free_subdomains = true
+abuse = "responsive"
+entries = [
+  { domain = "acme-ddns.example" },
+  { domain = "acme-ddns.example.org" },
+  { domain = "www.acme-ddns.example", allow = true },
+]
+"#,
+    );
+    let out = ddns(
+        &[
+            "providers",
+            "--markdown",
+            "--list",
+            catalog.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "| Provider id | Name | Country | Free sub-domains | Abuse posture | Block entries | Allow entries |\n\
+         | --- | --- | --- | --- | --- | ---: | ---: |\n\
+         | `acme` | [Acme DDNS](https://acme.example/free%20%28domains%29) | DE | yes | responsive | 2 | 1 |\n\
+         | `zeta` | Zeta \\| Dyn | - | no | unknown | 1 | 0 |\n\
+         \n\
+         Total: 2 providers, 4 entries (3 block, 1 allow).\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+
+    let both = ddns(&["providers", "--markdown", "--json"], None);
+    assert_eq!(both.status.code(), Some(2));
+}
+
+#[test]
 fn compile_writes_a_list_that_check_and_providers_read() {
     let toml = temp(
         "acme.toml",

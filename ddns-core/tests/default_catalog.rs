@@ -1,0 +1,949 @@
+//! The data rules of the default catalog (`data/catalog/*.toml`, one provider per file),
+//! checked on the files themselves: the reader normalises what it reads, so the raw TOML is
+//! checked as well as the catalog `Catalog::read` returns.
+//!
+//! Evidence comes from the Public Suffix List that Debian's `publicsuffix` package installs
+//! (`bash scripts/test.sh` installs it when missing). Without it these tests fail; they never
+//! pass by skipping.
+//!
+//! Each rule is a function returning every violation it finds, so one run lists them all;
+//! each rule also has a test proving, on a small made-up catalog, that it catches what it
+//! should.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use ddns_core::{AbusePosture, Catalog, Matcher};
+
+const PSL_PATH: &str = "/usr/share/publicsuffix/public_suffix_list.dat";
+
+/// The abuse posture values a catalog may use (`AbusePosture::as_str`).
+const ABUSE_VALUES: [&str; 4] = ["responsive", "slow", "unresponsive", "unknown"];
+
+/// Suffixes of platforms that host, tunnel or connect customers but hand out no dynamic host
+/// names: a DDNS verdict on them would be wrong for most traffic. No entry may equal one of
+/// them or lie under one.
+const NOT_DDNS: &[&str] = &[
+    // Code, site and app hosting.
+    "github.io",
+    "githubusercontent.com",
+    "gitlab.io",
+    "bitbucket.io",
+    "herokuapp.com",
+    "vercel.app",
+    "now.sh",
+    "netlify.app",
+    "netlify.com",
+    "pages.dev",
+    "workers.dev",
+    "r2.dev",
+    "surge.sh",
+    "onrender.com",
+    "fly.dev",
+    "glitch.me",
+    "repl.co",
+    "replit.dev",
+    "pythonanywhere.com",
+    "000webhostapp.com",
+    "appspot.com",
+    "firebaseapp.com",
+    "web.app",
+    "googleusercontent.com",
+    "blogspot.com",
+    "wordpress.com",
+    "wixsite.com",
+    "weebly.com",
+    "squarespace.com",
+    "myshopify.com",
+    "tumblr.com",
+    // Cloud and CDN.
+    "amazonaws.com",
+    "cloudfront.net",
+    "elasticbeanstalk.com",
+    "azurewebsites.net",
+    "azurestaticapps.net",
+    "azureedge.net",
+    "cloudapp.net",
+    "windows.net",
+    "ondigitalocean.app",
+    "digitaloceanspaces.com",
+    "fastly.net",
+    "akamaized.net",
+    "akamaihd.net",
+    "edgekey.net",
+    // Tunnels.
+    "ngrok.io",
+    "ngrok.app",
+    "ngrok-free.app",
+    "ngrok.dev",
+    "trycloudflare.com",
+    "loca.lt",
+    "localtunnel.me",
+    "serveo.net",
+    // ISPs' customer address names.
+    "comcast.net",
+    "verizon.net",
+    "rr.com",
+    "sbcglobal.net",
+    "cox.net",
+    "t-ipconnect.de",
+    "t-online.de",
+    "btcentralplus.com",
+    "virginm.net",
+    "shawcable.net",
+    // Corporate domains.
+    "google.com",
+    "microsoft.com",
+    "apple.com",
+    "amazon.com",
+    "cloudflare.com",
+    "facebook.com",
+];
+
+// ---- the catalog files ---------------------------------------------------------------
+
+fn catalog_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/catalog")
+}
+
+/// One entry as a rule sees it.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// The file stem (`duckdns` for `duckdns.toml`), for messages.
+    file: String,
+    provider: String,
+    /// The domain as written in the file.
+    raw: String,
+    /// The domain as `Catalog::read` returns it.
+    domain: String,
+    allow: bool,
+    source: Option<String>,
+}
+
+impl Entry {
+    fn at(&self) -> String {
+        let kind = if self.allow { "allow" } else { "block" };
+        format!("{}.toml: {kind} entry '{}'", self.file, self.raw)
+    }
+}
+
+/// A catalog file, raw and read.
+struct CatalogFile {
+    stem: String,
+    raw: toml::Table,
+    catalog: Catalog,
+}
+
+fn catalog_files() -> Vec<CatalogFile> {
+    let dir = catalog_dir();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no catalog files in {}", dir.display());
+    paths
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)
+                .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+            let raw: toml::Table = toml::from_str(&text)
+                .unwrap_or_else(|err| panic!("{} is not TOML: {err}", path.display()));
+            let catalog = Catalog::read(path).unwrap_or_else(|err| panic!("{err}"));
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            CatalogFile { stem, raw, catalog }
+        })
+        .collect()
+}
+
+/// The raw `[[provider]]` tables of a file.
+fn raw_providers(raw: &toml::Table) -> Vec<&toml::Table> {
+    raw.get("provider")
+        .and_then(toml::Value::as_array)
+        .map(|providers| providers.iter().filter_map(toml::Value::as_table).collect())
+        .unwrap_or_default()
+}
+
+fn entries(files: &[CatalogFile]) -> Vec<Entry> {
+    let mut all = Vec::new();
+    for file in files {
+        let raw_entries: Vec<&toml::Value> = raw_providers(&file.raw)
+            .into_iter()
+            .flat_map(|p| p.get("entries").and_then(toml::Value::as_array))
+            .flatten()
+            .collect();
+        let read = file.catalog.providers().iter().flat_map(|p| {
+            p.entries
+                .iter()
+                .map(move |e| (p.id.clone(), e.domain.clone(), e.allow, e.source.clone()))
+        });
+        let read: Vec<_> = read.collect();
+        assert_eq!(raw_entries.len(), read.len(), "{}.toml", file.stem);
+        for (raw, (provider, domain, allow, source)) in raw_entries.into_iter().zip(read) {
+            let raw = raw
+                .get("domain")
+                .and_then(toml::Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            all.push(Entry {
+                file: file.stem.clone(),
+                provider,
+                raw,
+                domain,
+                allow,
+                source,
+            });
+        }
+    }
+    all
+}
+
+fn assert_none(rule: &str, problems: Vec<String>) {
+    assert!(
+        problems.is_empty(),
+        "{rule}: {} violation(s):\n  {}",
+        problems.len(),
+        problems.join("\n  ")
+    );
+}
+
+// ---- rules over providers ------------------------------------------------------------
+
+fn is_web_url(text: &str) -> bool {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        host.contains('.') && !text.chars().any(char::is_whitespace)
+    })
+}
+
+/// Problems with the provider tables of one file, as written.
+fn provider_problems(stem: &str, raw: &toml::Table) -> Vec<String> {
+    let mut problems = Vec::new();
+    let providers = raw_providers(raw);
+    if providers.len() != 1 {
+        problems.push(format!(
+            "{stem}.toml: defines {} providers; a file defines exactly one",
+            providers.len()
+        ));
+    }
+    for provider in providers {
+        let text = |key: &str| provider.get(key).and_then(toml::Value::as_str);
+        let id = text("id").unwrap_or_default();
+        let at = format!("{stem}.toml: provider '{id}'");
+        if id != stem {
+            problems.push(format!("{at}: the id must equal the file name ({stem})"));
+        }
+        if text("name").is_none_or(|name| name.trim().is_empty() || name.trim() != name) {
+            problems.push(format!("{at}: `name` must be a non-empty, trimmed string"));
+        }
+        if !text("website").is_some_and(is_web_url) {
+            problems.push(format!("{at}: `website` must be an http(s) URL"));
+        }
+        if let Some(country) = provider.get("country") {
+            let valid = country
+                .as_str()
+                .is_some_and(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()));
+            if !valid {
+                problems.push(format!(
+                    "{at}: `country` must be an ISO 3166-1 alpha-2 code (two upper-case letters), or left out when unknown"
+                ));
+            }
+        }
+        if !provider
+            .get("free_subdomains")
+            .is_some_and(toml::Value::is_bool)
+        {
+            problems.push(format!(
+                "{at}: `free_subdomains` must be written out as true or false"
+            ));
+        }
+        if !text("abuse").is_some_and(|abuse| ABUSE_VALUES.contains(&abuse)) {
+            problems.push(format!(
+                "{at}: `abuse` must be written out as one of {ABUSE_VALUES:?}"
+            ));
+        }
+        if text("abuse_reason").is_none_or(|reason| reason.trim().is_empty()) {
+            problems.push(format!(
+                "{at}: `abuse_reason` must say why `abuse` has its value"
+            ));
+        }
+        let entry_count = provider
+            .get("entries")
+            .and_then(toml::Value::as_array)
+            .map_or(0, Vec::len);
+        if entry_count == 0 {
+            problems.push(format!("{at}: no entries"));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_file_defines_one_provider_named_after_it_with_every_field_stated() {
+    let problems = catalog_files()
+        .iter()
+        .flat_map(|file| provider_problems(&file.stem, &file.raw))
+        .collect();
+    assert_none("provider fields", problems);
+}
+
+#[test]
+fn provider_rules_catch_a_wrong_id_a_bad_country_and_missing_fields() {
+    let raw: toml::Table = toml::from_str(
+        r#"
+[[provider]]
+id = "acme"
+name = "Acme"
+website = "www.acme.example"
+country = "de"
+abuse = "sometimes"
+entries = []
+"#,
+    )
+    .unwrap();
+    let problems = provider_problems("other", &raw).join("\n");
+    for field in [
+        "file name",
+        "`website`",
+        "`country`",
+        "`free_subdomains`",
+        "`abuse`",
+        "`abuse_reason`",
+        "no entries",
+    ] {
+        assert!(problems.contains(field), "{field} not caught:\n{problems}");
+    }
+}
+
+#[test]
+fn provider_ids_are_unique_across_files() {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut problems = Vec::new();
+    for file in catalog_files() {
+        for provider in file.catalog.providers() {
+            if let Some(first) = seen.insert(provider.id.clone(), file.stem.clone()) {
+                problems.push(format!(
+                    "{}.toml: provider '{}' is also defined in {first}.toml",
+                    file.stem, provider.id
+                ));
+            }
+        }
+    }
+    assert_none("provider ids", problems);
+}
+
+// ---- rules over entries --------------------------------------------------------------
+
+/// A host name as the catalog stores it: lower-case letters, digits and inner hyphens in
+/// labels of 1-63 bytes, at least two labels, a top-level label that is not all digits, no
+/// trailing dot.
+fn host_name_problem(domain: &str) -> Option<&'static str> {
+    if domain.is_empty() || domain.len() > 253 {
+        return Some("must be 1-253 bytes");
+    }
+    if domain.ends_with('.') {
+        return Some("must not end in a dot");
+    }
+    if domain.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Some("must be lower-case");
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return Some("must have at least two labels");
+    }
+    for label in &labels {
+        if label.is_empty() || label.len() > 63 {
+            return Some("has a label that is empty or longer than 63 bytes");
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Some("may hold only a-z, 0-9, '-' and '.' (IDNs in their xn-- form)");
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some("has a label starting or ending with '-'");
+        }
+    }
+    if labels[labels.len() - 1].bytes().all(|b| b.is_ascii_digit()) {
+        return Some("has an all-digit top-level label");
+    }
+    None
+}
+
+fn entry_name_problems(entries: &[Entry]) -> Vec<String> {
+    entries
+        .iter()
+        .filter_map(|entry| {
+            host_name_problem(&entry.raw).map(|why| format!("{}: {why}", entry.at()))
+        })
+        .collect()
+}
+
+#[test]
+fn every_entry_is_written_as_a_lower_case_host_name() {
+    assert_none(
+        "entry domains",
+        entry_name_problems(&entries(&catalog_files())),
+    );
+}
+
+#[test]
+fn host_name_rule_refuses_upper_case_trailing_dots_and_bad_labels() {
+    assert_eq!(host_name_problem("duckdns.org"), None);
+    assert_eq!(host_name_problem("xn--80ak6aa92e.com"), None);
+    for bad in [
+        "DuckDNS.org",
+        "duckdns.org.",
+        "org",
+        "a..org",
+        "a_b.org",
+        "-a.org",
+        "a-.org",
+        "10.0.0.1",
+        "",
+    ] {
+        assert!(host_name_problem(bad).is_some(), "{bad:?} accepted");
+    }
+}
+
+/// Whether a source cites the Public Suffix List: its first word is `psl`.
+fn cites_psl(entry: &Entry) -> bool {
+    entry
+        .source
+        .as_deref()
+        .and_then(|source| source.split_whitespace().next())
+        == Some("psl")
+}
+
+/// A source is `psl` or an http(s) URL, either one optionally followed by a note
+/// (`https://example.net/domains (listed under "Free domains")`).
+fn source_problems(entries: &[Entry]) -> Vec<String> {
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let source = entry.source.as_deref().unwrap_or_default();
+            let first = source.split_whitespace().next();
+            if first.is_some_and(|word| word == "psl" || is_web_url(word)) {
+                return None;
+            }
+            Some(match entry.source.as_deref() {
+                None | Some("") => format!("{}: no source", entry.at()),
+                Some(other) => format!(
+                    "{}: source '{other}' starts with neither `psl` nor an http(s) URL",
+                    entry.at()
+                ),
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn every_entry_names_its_source_as_psl_or_a_url() {
+    assert_none("entry sources", source_problems(&entries(&catalog_files())));
+}
+
+#[test]
+fn source_rule_accepts_psl_or_a_url_with_an_optional_note_and_nothing_else() {
+    let with_source = |source: Option<&str>| Entry {
+        source: source.map(str::to_string),
+        ..made_up("a", "a.example", false)
+    };
+    let good = [
+        with_source(Some("psl")),
+        with_source(Some("https://a.example/domains")),
+        with_source(Some("http://a.example/ (listed under Free domains)")),
+    ];
+    assert_eq!(source_problems(&good), Vec::<String>::new());
+    let bad = [
+        with_source(None),
+        with_source(Some("")),
+        with_source(Some("the provider's site")),
+        with_source(Some("www.a.example")),
+    ];
+    assert_eq!(source_problems(&bad).len(), bad.len());
+}
+
+fn duplicate_problems(entries: &[Entry]) -> Vec<String> {
+    let mut first: HashMap<&str, &Entry> = HashMap::new();
+    let mut problems = Vec::new();
+    for entry in entries {
+        if let Some(earlier) = first.insert(&entry.domain, entry) {
+            problems.push(format!(
+                "{} is already listed as {}",
+                entry.at(),
+                earlier.at()
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn no_domain_is_listed_twice() {
+    assert_none("duplicates", duplicate_problems(&entries(&catalog_files())));
+}
+
+/// The nearest entry strictly enclosing `domain` (its longest listed proper suffix).
+fn nearest_enclosing<'a>(domain: &str, by_domain: &HashMap<&str, &'a Entry>) -> Option<&'a Entry> {
+    domain
+        .match_indices('.')
+        .find_map(|(dot, _)| by_domain.get(&domain[dot + 1..]).copied())
+}
+
+/// Block entries whose nearest enclosing entry is a block entry of the same provider (they
+/// change no answer), and allow entries that are not exceptions under a block entry of their
+/// own provider (they have nothing to carve out).
+fn nesting_problems(entries: &[Entry]) -> Vec<String> {
+    let mut by_domain: HashMap<&str, &Entry> = HashMap::new();
+    for entry in entries {
+        by_domain.entry(&entry.domain).or_insert(entry);
+    }
+    let mut problems = Vec::new();
+    for entry in entries {
+        let parent = nearest_enclosing(&entry.domain, &by_domain);
+        match (entry.allow, parent) {
+            (false, Some(parent)) if !parent.allow && parent.provider == entry.provider => {
+                problems.push(format!(
+                    "{}: already covered by {}",
+                    entry.at(),
+                    parent.at()
+                ));
+            }
+            (true, Some(parent)) if !parent.allow && parent.provider == entry.provider => {}
+            (true, Some(parent)) => problems.push(format!(
+                "{}: its nearest enclosing entry, {}, is not a block entry of its provider",
+                entry.at(),
+                parent.at()
+            )),
+            (true, None) => problems.push(format!(
+                "{}: not under any block entry of its provider",
+                entry.at()
+            )),
+            (false, _) => {}
+        }
+    }
+    problems
+}
+
+#[test]
+fn no_block_entry_nests_under_a_block_entry_of_its_provider_and_allow_entries_are_exceptions() {
+    assert_none("nesting", nesting_problems(&entries(&catalog_files())));
+}
+
+fn made_up(provider: &str, domain: &str, allow: bool) -> Entry {
+    Entry {
+        file: provider.to_string(),
+        provider: provider.to_string(),
+        raw: domain.to_string(),
+        domain: domain.to_string(),
+        allow,
+        source: Some("psl".to_string()),
+    }
+}
+
+#[test]
+fn nesting_rule_looks_at_the_nearest_enclosing_entry_only() {
+    let entries = [
+        made_up("a", "ddns.example", false),
+        // Under an allow entry of its own provider: a block again, which is meaningful.
+        made_up("a", "www.ddns.example", true),
+        made_up("a", "users.www.ddns.example", false),
+        // Another provider's base under this one: fine.
+        made_up("b", "b.ddns.example", false),
+        // Redundant: its nearest enclosing entry is a block of its own provider.
+        made_up("a", "x.y.ddns.example", false),
+        // An allow entry under another provider's block.
+        made_up("a", "www.b.ddns.example", true),
+        // An allow entry under nothing.
+        made_up("c", "www.c.example", true),
+    ];
+    let problems = nesting_problems(&entries);
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(problems[0].contains("'x.y.ddns.example': already covered by"));
+    assert!(problems[1].contains("'www.b.ddns.example': its nearest enclosing entry"));
+    assert!(problems[2].contains("'www.c.example': not under any block entry"));
+    assert_eq!(
+        duplicate_problems(&[
+            made_up("a", "d.example", false),
+            made_up("b", "d.example", false)
+        ])
+        .len(),
+        1
+    );
+}
+
+fn not_ddns_problems(entries: &[Entry]) -> Vec<String> {
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let platform = NOT_DDNS.iter().find(|&&suffix| {
+                entry.domain == suffix
+                    || entry
+                        .domain
+                        .strip_suffix(suffix)
+                        .is_some_and(|head| head.ends_with('.'))
+            })?;
+            Some(format!(
+                "{}: '{platform}' is a hosting, tunnel, ISP or corporate domain, not a DDNS one",
+                entry.at()
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn no_entry_is_a_hosting_tunnel_isp_or_corporate_domain() {
+    assert_none("not DDNS", not_ddns_problems(&entries(&catalog_files())));
+}
+
+#[test]
+fn not_ddns_rule_catches_a_platform_and_names_under_it_only() {
+    let entries = [
+        made_up("a", "github.io", false),
+        made_up("a", "x.herokuapp.com", false),
+        made_up("a", "notgithub.io", false),
+        made_up("a", "duckdns.org", false),
+    ];
+    let problems = not_ddns_problems(&entries);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(!NOT_DDNS.contains(&"duckdns.org"));
+}
+
+// ---- the Public Suffix List ----------------------------------------------------------
+
+/// The rules of the two sections of the Public Suffix List, host names in their ASCII
+/// (`xn--`) form.
+struct PublicSuffixList {
+    icann: HashSet<String>,
+    /// `*.ck` is stored as `ck`.
+    icann_wildcards: HashSet<String>,
+    /// `!www.ck` is stored as `www.ck`.
+    icann_exceptions: HashSet<String>,
+    /// Literal rules only; wildcard and exception rules are not literal domains.
+    private: HashSet<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Section {
+    None,
+    Icann,
+    Private,
+}
+
+impl PublicSuffixList {
+    /// The list Debian's `publicsuffix` package installs. Panics, saying how to install it,
+    /// when it is missing.
+    fn installed() -> PublicSuffixList {
+        let text = std::fs::read_to_string(PSL_PATH).unwrap_or_else(|err| {
+            panic!(
+                "cannot read the Public Suffix List at {PSL_PATH} ({err}). Install Debian's \
+                 `publicsuffix` package (`apt-get install publicsuffix`), or run \
+                 `bash scripts/test.sh`, which installs it when missing."
+            )
+        });
+        let psl = PublicSuffixList::parse(&text);
+        assert!(
+            psl.icann.len() > 1000 && psl.private.len() > 1000,
+            "{PSL_PATH} holds {} ICANN and {} private rules: is it the Public Suffix List?",
+            psl.icann.len(),
+            psl.private.len()
+        );
+        psl
+    }
+
+    fn parse(text: &str) -> PublicSuffixList {
+        let mut psl = PublicSuffixList {
+            icann: HashSet::new(),
+            icann_wildcards: HashSet::new(),
+            icann_exceptions: HashSet::new(),
+            private: HashSet::new(),
+        };
+        let mut section = Section::None;
+        for line in text.lines() {
+            let line = line.trim();
+            match line {
+                "// ===BEGIN ICANN DOMAINS===" => section = Section::Icann,
+                "// ===BEGIN PRIVATE DOMAINS===" => section = Section::Private,
+                "// ===END ICANN DOMAINS===" | "// ===END PRIVATE DOMAINS===" => {
+                    section = Section::None;
+                }
+                _ => {}
+            }
+            // A rule is the text up to the first white space.
+            let rule = line.split_whitespace().next().unwrap_or_default();
+            if rule.is_empty() || rule.starts_with("//") {
+                continue;
+            }
+            let rule = to_ascii(&rule.to_lowercase());
+            match section {
+                Section::None => {}
+                Section::Icann => {
+                    if let Some(exception) = rule.strip_prefix('!') {
+                        psl.icann_exceptions.insert(exception.to_string());
+                    } else if let Some(parent) = rule.strip_prefix("*.") {
+                        psl.icann_wildcards.insert(parent.to_string());
+                    } else {
+                        psl.icann.insert(rule);
+                    }
+                }
+                Section::Private => {
+                    if !rule.starts_with('!') && !rule.contains('*') {
+                        psl.private.insert(rule);
+                    }
+                }
+            }
+        }
+        psl
+    }
+
+    /// Whether `domain` is a public suffix by a rule of the ICANN section: a literal rule,
+    /// or one label under a wildcard rule that no exception rule takes back.
+    fn is_icann_suffix(&self, domain: &str) -> bool {
+        if self.icann.contains(domain) {
+            return true;
+        }
+        let Some((_, parent)) = domain.split_once('.') else {
+            return false;
+        };
+        self.icann_wildcards.contains(parent) && !self.icann_exceptions.contains(domain)
+    }
+}
+
+/// A domain in its ASCII form: each non-ASCII label becomes `xn--` + its Punycode.
+fn to_ascii(domain: &str) -> String {
+    domain
+        .split('.')
+        .map(|label| {
+            if label.is_ascii() {
+                label.to_string()
+            } else {
+                format!("xn--{}", punycode(label))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Punycode (RFC 3492, section 6.3) of one label.
+fn punycode(label: &str) -> String {
+    const BASE: u32 = 36;
+    const T_MIN: u32 = 1;
+    const T_MAX: u32 = 26;
+    const SKEW: u32 = 38;
+    const DAMP: u32 = 700;
+    fn digit(d: u32) -> char {
+        char::from(if d < 26 {
+            b'a' + d as u8
+        } else {
+            b'0' + (d - 26) as u8
+        })
+    }
+    fn adapt(delta: u32, points: u32, first: bool) -> u32 {
+        let mut delta = if first { delta / DAMP } else { delta / 2 };
+        delta += delta / points;
+        let mut k = 0;
+        while delta > ((BASE - T_MIN) * T_MAX) / 2 {
+            delta /= BASE - T_MIN;
+            k += BASE;
+        }
+        k + (BASE - T_MIN + 1) * delta / (delta + SKEW)
+    }
+    let code_points: Vec<u32> = label.chars().map(u32::from).collect();
+    let mut output: String = label.chars().filter(char::is_ascii).collect();
+    let basic = output.len() as u32;
+    if basic > 0 {
+        output.push('-');
+    }
+    let (mut n, mut delta, mut bias, mut handled) = (128u32, 0u32, 72u32, basic);
+    while (handled as usize) < code_points.len() {
+        let m = code_points
+            .iter()
+            .copied()
+            .filter(|&c| c >= n)
+            .min()
+            .unwrap();
+        delta += (m - n) * (handled + 1);
+        n = m;
+        for &c in &code_points {
+            if c < n {
+                delta += 1;
+            }
+            if c == n {
+                let mut q = delta;
+                let mut k = BASE;
+                loop {
+                    let t = if k <= bias {
+                        T_MIN
+                    } else if k >= bias + T_MAX {
+                        T_MAX
+                    } else {
+                        k - bias
+                    };
+                    if q < t {
+                        break;
+                    }
+                    output.push(digit(t + (q - t) % (BASE - t)));
+                    q = (q - t) / (BASE - t);
+                    k += BASE;
+                }
+                output.push(digit(q));
+                bias = adapt(delta, handled + 1, handled == basic);
+                delta = 0;
+                handled += 1;
+            }
+        }
+        delta += 1;
+        n += 1;
+    }
+    output
+}
+
+fn psl_source_problems(entries: &[Entry], psl: &PublicSuffixList) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|entry| cites_psl(entry) && !psl.private.contains(&entry.domain))
+        .map(|entry| {
+            format!(
+                "{}: marked `psl` but not a literal rule of the private section of {PSL_PATH}",
+                entry.at()
+            )
+        })
+        .collect()
+}
+
+fn icann_problems(entries: &[Entry], psl: &PublicSuffixList) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|entry| psl.is_icann_suffix(&entry.domain))
+        .map(|entry| {
+            format!(
+                "{}: a public suffix of the ICANN section of {PSL_PATH}",
+                entry.at()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn entries_sourced_from_psl_are_rules_of_its_private_section() {
+    let psl = PublicSuffixList::installed();
+    assert_none(
+        "psl sources",
+        psl_source_problems(&entries(&catalog_files()), &psl),
+    );
+}
+
+#[test]
+fn no_entry_is_a_public_suffix_of_the_icann_section() {
+    let psl = PublicSuffixList::installed();
+    assert_none(
+        "ICANN suffixes",
+        icann_problems(&entries(&catalog_files()), &psl),
+    );
+}
+
+#[test]
+fn psl_rules_are_read_per_section_with_wildcards_and_exceptions() {
+    let psl = PublicSuffixList::parse(
+        "// header\ncom\n// ===BEGIN ICANN DOMAINS===\nuk\nco.uk\n*.ck\n!www.ck\n公司.cn   trailing\n\
+         // ===END ICANN DOMAINS===\n// ===BEGIN PRIVATE DOMAINS===\n// DuckDNS\nduckdns.org\n\
+         *.on-acorn.io\n// ===END PRIVATE DOMAINS===\nafter.example\n",
+    );
+    assert!(psl.is_icann_suffix("co.uk"));
+    assert!(psl.is_icann_suffix("anything.ck"));
+    assert!(psl.is_icann_suffix("xn--55qx5d.cn"));
+    assert!(!psl.is_icann_suffix("www.ck"), "exception rule ignored");
+    assert!(
+        !psl.is_icann_suffix("a.b.ck"),
+        "a wildcard covers one label"
+    );
+    assert!(
+        !psl.is_icann_suffix("com"),
+        "a rule outside the sections read"
+    );
+    assert!(!psl.is_icann_suffix("duckdns.org"));
+    assert_eq!(
+        psl.private,
+        HashSet::from(["duckdns.org".to_string()]),
+        "only literal private rules"
+    );
+
+    let entries = [
+        made_up("a", "co.uk", false),
+        made_up("a", "duckdns.org", false),
+        made_up("a", "x.on-acorn.io", false),
+    ];
+    assert_eq!(icann_problems(&entries, &psl).len(), 1);
+    let psl_problems = psl_source_problems(&entries, &psl);
+    assert_eq!(psl_problems.len(), 2, "{psl_problems:#?}");
+}
+
+#[test]
+fn punycode_matches_the_rfc_3492_and_idna_examples() {
+    assert_eq!(punycode("bücher"), "bcher-kva");
+    assert_eq!(punycode("münchen"), "mnchen-3ya");
+    assert_eq!(punycode("公司"), "55qx5d");
+    assert_eq!(punycode("ü"), "tda");
+    // RFC 3492, 7.1 (L): Japanese, mixed with ASCII.
+    assert_eq!(punycode("3年B組金八先生"), "3B-ww4c5e180e575a65lsy2b");
+    assert_eq!(to_ascii("ドメイン.テスト"), "xn--eckwd4c7c.xn--zckzah");
+}
+
+// ---- the embedded default list -------------------------------------------------------
+
+/// What the providers listing reports per provider.
+type Summary = (
+    String,
+    Option<String>,
+    Option<String>,
+    AbusePosture,
+    bool,
+    u32,
+    u32,
+);
+
+#[test]
+fn the_embedded_default_list_has_the_providers_and_entry_counts_of_the_files() {
+    let mut from_files: BTreeMap<String, Summary> = BTreeMap::new();
+    for file in catalog_files() {
+        for p in file.catalog.providers() {
+            let allow = p.entries.iter().filter(|e| e.allow).count() as u32;
+            let block = p.entries.len() as u32 - allow;
+            let summary = (
+                p.name.clone(),
+                p.website.clone(),
+                p.country.clone(),
+                p.abuse,
+                p.free_subdomains,
+                block,
+                allow,
+            );
+            from_files.insert(p.id.clone(), summary);
+        }
+    }
+    let embedded: BTreeMap<String, Summary> = Matcher::default_ref()
+        .providers()
+        .iter()
+        .map(|p| {
+            let summary = (
+                p.name().to_string(),
+                p.website().map(str::to_string),
+                p.country().map(str::to_string),
+                p.abuse(),
+                p.offers_free_subdomains(),
+                p.block_entries(),
+                p.allow_entries(),
+            );
+            (p.id().to_string(), summary)
+        })
+        .collect();
+    assert_eq!(
+        embedded, from_files,
+        "the embedded list differs from data/catalog: rebuild ddns-core (cargo build -p ddns-core)"
+    );
+}

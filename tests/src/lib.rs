@@ -11,18 +11,45 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Builds the `ddns` command (debug profile, the same target directory as this test run)
-/// and returns its path.
-pub fn ddns_binary() -> PathBuf {
+/// The target directory this test run builds into.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"))
+}
+
+/// Runs `cargo build` (debug profile, this run's target directory) for one package.
+fn cargo_build(package: &str) {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--quiet", "-p", "ddns-cli", "--bin", "ddns"])
+        .args(["build", "--quiet", "-p", package])
         .current_dir(repo_root())
         .status()
         .expect("run cargo build");
-    assert!(status.success(), "cargo build -p ddns-cli failed");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"));
-    target.join("debug").join("ddns")
+    assert!(status.success(), "cargo build -p {package} failed");
+}
+
+/// Builds the `ddns` command and returns its path.
+pub fn ddns_binary() -> PathBuf {
+    cargo_build("ddns-cli");
+    target_dir().join("debug").join("ddns")
+}
+
+/// Which form of libddns to link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LibraryKind {
+    /// libddns.so
+    Shared,
+    /// libddns.a
+    Static,
+}
+
+/// Builds libddns (shared and static) and returns the path of one of them.
+pub fn ddns_library(kind: LibraryKind) -> PathBuf {
+    cargo_build("ddns-ffi");
+    let name = match kind {
+        LibraryKind::Shared => "libddns.so",
+        LibraryKind::Static => "libddns.a",
+    };
+    target_dir().join("debug").join(name)
 }

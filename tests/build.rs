@@ -6,7 +6,8 @@
 //!
 //! From those it writes `abi_checks.rs`: one statement per prototype that only compiles when
 //! the Rust export has the same signature, one assertion per enum constant, and per-field
-//! offset checks for every struct the caller allocates.
+//! offset checks for every struct the caller allocates; and `header_functions.rs`, the list
+//! of declared function names.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use quote::ToTokens;
 fn main() {
     let header = PathBuf::from("../include/ddns.h");
     println!("cargo::rerun-if-changed={}", header.display());
+    println!("cargo::rerun-if-changed=build.rs");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     println!(
         "cargo::rustc-env=DDNS_TEST_TARGET={}",
@@ -129,10 +131,9 @@ fn main() {
     }
     checks.push_str("    ]\n}\n\n");
 
-    writeln!(
-        checks,
-        "/// The functions the header declares.\npub const HEADER_FUNCTIONS: &[&str] = &{names:?};"
-    )
-    .unwrap();
     std::fs::write(out.join("abi_checks.rs"), checks).expect("write abi_checks.rs");
+    let list = format!(
+        "/// The functions the header declares.\npub const HEADER_FUNCTIONS: &[&str] = &{names:?};\n"
+    );
+    std::fs::write(out.join("header_functions.rs"), list).expect("write header_functions.rs");
 }

@@ -51,5 +51,19 @@ pub fn ddns_library(kind: LibraryKind) -> PathBuf {
         LibraryKind::Shared => "libddns.so",
         LibraryKind::Static => "libddns.a",
     };
-    target_dir().join("debug").join(name)
+    let path = target_dir().join("debug").join(name);
+    if kind == LibraryKind::Shared {
+        // Programs linked against it ask the loader for the SONAME, libddns.so.<ABI>, as
+        // after `make install`; give the build directory that name too.
+        let soname = path.with_file_name(format!("libddns.so.{}", ddns::DDNS_ABI_VERSION));
+        if std::fs::read_link(&soname).is_err() {
+            let _ = std::fs::remove_file(&soname);
+            match std::os::unix::fs::symlink(name, &soname) {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(err) => panic!("link {}: {err}", soname.display()),
+            }
+        }
+    }
+    path
 }

@@ -20,6 +20,7 @@ mod header_fns {
 use ddns::{ddns_match, ddns_matcher, ddns_name, ddns_provider, ddns_reloadable, ddns_status};
 
 include!(concat!(env!("OUT_DIR"), "/abi_checks.rs"));
+include!(concat!(env!("OUT_DIR"), "/header_functions.rs"));
 
 use std::collections::BTreeSet;
 use std::ffi::CStr;

@@ -1,0 +1,216 @@
+//! C programs built against include/ddns.h with the system C compiler (found by the `cc`
+//! crate), as strict C99 and as C++, linked against libddns.so and libddns.a, run, and
+//! compared with their expected output; then run again under valgrind memcheck.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ddns_core::{Catalog, CatalogFormat, MatcherBuilder};
+use ddns_tests::{LibraryKind, ddns_library, repo_root, target_dir};
+
+/// The system libraries a Rust static library needs on Linux
+/// (`rustc --print native-static-libs`); also `Libs.private` in ddns.pc.
+const STATIC_DEPS: &[&str] = &[
+    "-lgcc_s",
+    "-lutil",
+    "-lrt",
+    "-lpthread",
+    "-lm",
+    "-ldl",
+    "-lc",
+];
+
+/// The list text api.c builds from catalog text; compiled here for its `open` test.
+const LIST: &str = "duckdns.org duckdns\n!www.duckdns.org duckdns\nddns.net noip\n";
+
+#[derive(Clone, Copy, Debug)]
+enum Language {
+    C99,
+    Cxx,
+}
+
+fn compiler(language: Language) -> cc::Tool {
+    let mut build = cc::Build::new();
+    build
+        .cargo_metadata(false)
+        .target(env!("DDNS_TEST_TARGET"))
+        .host(env!("DDNS_TEST_HOST"))
+        .opt_level(0)
+        .debug(true)
+        .cpp(matches!(language, Language::Cxx));
+    build
+        .try_get_compiler()
+        .expect("a C/C++ compiler (install gcc and g++)")
+}
+
+fn out_dir() -> PathBuf {
+    let dir = target_dir().join("c-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Compiles `sources` (under tests/c/) into an executable linked against libddns.
+fn build(name: &str, sources: &[&str], language: Language, kind: LibraryKind) -> PathBuf {
+    let library = ddns_library(kind);
+    let exe = out_dir().join(format!("{name}-{language:?}-{kind:?}").to_lowercase());
+    let mut command = compiler(language).to_command();
+    command.arg("-I").arg(repo_root().join("include"));
+    match language {
+        Language::C99 => command.args(["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror"]),
+        Language::Cxx => command.args(["-x", "c++", "-std=c++17", "-Wall", "-Wextra", "-Werror"]),
+    };
+    for source in sources {
+        command.arg(repo_root().join("tests/c").join(source));
+    }
+    // Back to guessing by extension, so the library is not read as C++ source.
+    command.args(["-x", "none", "-o"]).arg(&exe);
+    match kind {
+        LibraryKind::Shared => {
+            let dir = library.parent().unwrap();
+            command.arg(format!("-L{}", dir.display())).arg("-lddns");
+            command.arg(format!("-Wl,-rpath,{}", dir.display()));
+        }
+        LibraryKind::Static => {
+            command.arg(&library).args(STATIC_DEPS);
+        }
+    }
+    let out = command.output().expect("run the C compiler");
+    assert!(
+        out.status.success(),
+        "{command:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    exe
+}
+
+fn compiled_list() -> PathBuf {
+    let catalog = Catalog::parse(LIST, CatalogFormat::List, "list.txt").unwrap();
+    let bytes = MatcherBuilder::new().compile(&catalog).unwrap();
+    let path = out_dir().join("api-list.ddns");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn expected(name: &str) -> String {
+    let text = std::fs::read_to_string(repo_root().join("tests/c").join(name)).unwrap();
+    text.replace("@VERSION@", env!("CARGO_PKG_VERSION"))
+}
+
+fn run(exe: &Path, args: &[&Path], wrapper: Option<&[&str]>) -> String {
+    let mut command = match wrapper {
+        Some([tool, options @ ..]) => {
+            let mut command = Command::new(tool);
+            command.args(options).arg(exe);
+            command
+        }
+        _ => Command::new(exe),
+    };
+    let out = command.args(args).output().expect("run the C program");
+    assert!(
+        out.status.success(),
+        "{} exited with {:?}:\n{}\n{}",
+        exe.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn api_runs(language: Language, kind: LibraryKind) {
+    let exe = build("api", &["api.c"], language, kind);
+    let list = compiled_list();
+    let missing = out_dir().join("no-such-list.ddns");
+    assert_eq!(
+        run(&exe, &[&list, &missing], None),
+        expected("api.expected")
+    );
+}
+
+#[test]
+fn c99_program_against_the_shared_library_prints_the_expected_answers() {
+    api_runs(Language::C99, LibraryKind::Shared);
+}
+
+#[test]
+fn c99_program_against_the_static_library_prints_the_expected_answers() {
+    api_runs(Language::C99, LibraryKind::Static);
+}
+
+#[test]
+fn cxx_program_against_the_shared_library_prints_the_expected_answers() {
+    api_runs(Language::Cxx, LibraryKind::Shared);
+}
+
+#[test]
+fn cxx_program_against_the_static_library_prints_the_expected_answers() {
+    api_runs(Language::Cxx, LibraryKind::Static);
+}
+
+#[test]
+fn the_header_links_from_two_translation_units() {
+    for language in [Language::C99, Language::Cxx] {
+        let exe = build(
+            "two-units",
+            &["two_units_a.c", "two_units_b.c"],
+            language,
+            LibraryKind::Shared,
+        );
+        assert_eq!(run(&exe, &[], None), "1 1\n");
+    }
+}
+
+#[test]
+fn the_quickstart_example_builds_and_matches_a_default_name() {
+    let library = ddns_library(LibraryKind::Shared);
+    let dir = library.parent().unwrap();
+    let exe = out_dir().join("quickstart");
+    let mut command = compiler(Language::C99).to_command();
+    command
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-I"])
+        .arg(repo_root().join("include"))
+        .arg(repo_root().join("examples/c/quickstart.c"))
+        .arg("-o")
+        .arg(&exe)
+        .arg(format!("-L{}", dir.display()))
+        .arg("-lddns")
+        .arg(format!("-Wl,-rpath,{}", dir.display()));
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = run(&exe, &[], None);
+    assert!(
+        printed.starts_with("x7.duckdns.org: Duck DNS (duckdns), abuse unknown\n"),
+        "{printed}"
+    );
+    assert!(printed.contains("www.example.com: no match\n"), "{printed}");
+}
+
+#[test]
+fn c_programs_run_clean_under_valgrind_memcheck() {
+    let valgrind = Command::new("valgrind").arg("--version").output();
+    assert!(
+        valgrind.is_ok_and(|out| out.status.success()),
+        "valgrind is not installed: install Debian's valgrind package (scripts/test.sh does)"
+    );
+    let list = compiled_list();
+    let missing = out_dir().join("no-such-list.ddns");
+    let memcheck: &[&str] = &[
+        "valgrind",
+        "--quiet",
+        "--error-exitcode=99",
+        "--leak-check=full",
+        "--errors-for-leak-kinds=definite,indirect",
+        "--show-leak-kinds=definite,indirect",
+    ];
+    for kind in [LibraryKind::Shared, LibraryKind::Static] {
+        let exe = build("api-valgrind", &["api.c"], Language::C99, kind);
+        assert_eq!(
+            run(&exe, &[&list, &missing], Some(memcheck)),
+            expected("api.expected")
+        );
+    }
+}

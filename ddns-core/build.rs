@@ -8,10 +8,14 @@
 mod catalog;
 #[path = "src/compile.rs"]
 mod compile;
+#[path = "src/filter.rs"]
+mod filter;
 #[path = "src/format.rs"]
 mod format;
 #[path = "src/name.rs"]
 mod name;
+#[path = "src/table.rs"]
+mod table;
 
 use std::path::{Path, PathBuf};
 

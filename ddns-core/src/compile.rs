@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::catalog::{Catalog, CatalogEntry, Origin};
-use crate::format::{ProviderRecord, Writer};
+use crate::format::{Index, ProviderRecord, Writer};
 use crate::name::normalize_entry;
+use crate::table;
 
 /// The builder's knobs, shared with the build script.
 #[derive(Debug, Clone, Default)]
@@ -82,10 +83,10 @@ fn origin_of(entry: &CatalogEntry) -> String {
 /// Compiles `catalog` into the bytes [`crate::Matcher::from_bytes`] reads.
 pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec<u8>, BuildError> {
     let providers = catalog.providers();
-    if providers.len() >= 1 << 31 {
+    if providers.len() >= 1 << 30 {
         return Err(BuildError::new(
             BuildErrorKind::TooLarge,
-            format!("{} providers; the format holds 2^31-1", providers.len()),
+            format!("{} providers; the format holds 2^30-1", providers.len()),
         ));
     }
     let entry = |(p, e): (usize, usize)| &providers[p].entries[e];
@@ -158,12 +159,14 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
         reject_nested_blocks(&unique, &arena, &describe)?;
     }
 
+    let mut values = Vec::with_capacity(unique.len());
     let mut counts = vec![(0u32, 0u32); providers.len()];
     let mut map = fst::MapBuilder::memory();
     for (id, key) in unique.iter().enumerate() {
         let value = (id as u64) << 32 | u64::from(key.provider) << 1 | u64::from(key.allow);
         map.insert(key_bytes(key), value)
             .expect("keys are sorted and unique");
+        values.push(value);
         let count = &mut counts[key.provider as usize];
         if key.allow {
             count.1 += 1;
@@ -172,6 +175,8 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
         }
     }
     let fst = map.into_inner().expect("writing to memory cannot fail");
+    let index = front_index(&unique, &values, &arena)
+        .map_err(|why| BuildError::new(BuildErrorKind::TooLarge, why.to_string()))?;
 
     let mut writer = Writer::new();
     for (provider, &(block_count, allow_count)) in providers.iter().zip(&counts) {
@@ -197,7 +202,53 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
             )
         })?;
     }
-    Ok(writer.finish(unique.len() as u64, &fst))
+    Ok(writer.finish(unique.len() as u64, &index, &fst))
+}
+
+/// Builds the suffix filter and table (see `filter.rs` and `table.rs`) from the sorted,
+/// unique entries and their FST values.
+fn front_index(keys: &[Key], values: &[u64], arena: &[u8]) -> Result<Index, &'static str> {
+    // (last two labels, FST value when the entry is exactly those labels)
+    let mut suffixes: Vec<(Vec<u8>, Option<u64>)> = keys
+        .iter()
+        .zip(values)
+        .map(|(key, &value)| {
+            let reversed = &arena[key.at..key.at + key.len];
+            match reversed
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b'.')
+                .nth(1)
+            {
+                Some((second_dot, _)) => {
+                    (reversed[..second_dot].iter().rev().copied().collect(), None)
+                }
+                None => (reversed.iter().rev().copied().collect(), Some(value)),
+            }
+        })
+        .collect();
+    suffixes.sort();
+    let mut table_keys: Vec<table::Key<'_>> = Vec::new();
+    for (suffix, exact) in &suffixes {
+        match table_keys.last_mut() {
+            Some(last) if last.suffix == suffix.as_slice() => {
+                last.exact = last.exact.or(*exact);
+                last.longer |= exact.is_none();
+            }
+            _ => table_keys.push(table::Key {
+                suffix,
+                exact: *exact,
+                longer: exact.is_none(),
+            }),
+        }
+    }
+    let filter = crate::filter::build(table_keys.iter().map(|key| key.suffix));
+    let (slots, keys) = table::build(&table_keys)?;
+    Ok(Index {
+        filter,
+        slots,
+        keys,
+    })
 }
 
 /// Finds a block entry whose nearest enclosing entry is a block entry of the same provider:

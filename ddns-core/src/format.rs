@@ -1,10 +1,10 @@
-//! The compiled list format, version 1. `docs/format.md` is the prose version of this file.
+//! The compiled list format, version 2. `docs/format.md` is the prose version of this file.
 //!
 //! ```text
 //! offset size  field
 //!      0    8  magic            b"DDNSLIST"
 //!      8    4  format version   1
-//!     12    4  header length    64
+//!     12    4  header length    88
 //!     16    8  file length      bytes in the whole file
 //!     24    4  checksum         CRC-32 (IEEE) of the whole file with these 4 bytes zeroed
 //!     28    4  flags            0; any other value is refused
@@ -13,7 +13,13 @@
 //!     40    8  entry count      keys in the FST (block and allow entries)
 //!     48    8  strings length   S
 //!     56    8  FST length       F
-//!     64  48*P provider table
+//!     64    8  filter length    B, a non-zero multiple of 32
+//!     72    8  table length     T, 16 times a power of two
+//!     80    8  keys length      K
+//!     88  48*P provider table
+//!      .    B  suffix filter    blocked Bloom filter over the entries' last two labels
+//!      .    T  suffix table     hash table: last two labels -> answer (see table.rs)
+//!      .    K  table keys       the table's keys, each a length byte and its bytes
 //!      .    S  strings          UTF-8, each followed by one NUL byte
 //!      .    F  FST              an `fst` map: reversed entry -> value
 //! ```
@@ -34,8 +40,8 @@ use crate::catalog::AbusePosture;
 /// The first eight bytes of every compiled list.
 pub const MAGIC: [u8; 8] = *b"DDNSLIST";
 /// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
-pub(crate) const HEADER_LEN: usize = 64;
+pub const FORMAT_VERSION: u32 = 2;
+pub(crate) const HEADER_LEN: usize = 88;
 pub(crate) const RECORD_LEN: usize = 48;
 const CHECKSUM_AT: usize = 24;
 
@@ -45,6 +51,9 @@ pub(crate) struct Layout {
     pub provider_count: usize,
     pub entry_count: u64,
     pub providers: Range<usize>,
+    pub filter: Range<usize>,
+    pub slots: Range<usize>,
+    pub keys: Range<usize>,
     pub strings: Range<usize>,
     pub fst: Range<usize>,
 }
@@ -228,7 +237,7 @@ pub(crate) fn read_layout(bytes: &[u8], verify_checksum: bool) -> Result<Layout,
         });
     }
     if u32_at(bytes, 12) as usize != HEADER_LEN {
-        return bad(12, "header length is not 64");
+        return bad(12, "header length is not 88");
     }
     let file_len = u64_at(bytes, 16);
     if file_len != bytes.len() as u64 {
@@ -247,6 +256,9 @@ pub(crate) fn read_layout(bytes: &[u8], verify_checksum: bool) -> Result<Layout,
     let entry_count = u64_at(bytes, 40);
     let strings_len = u64_at(bytes, 48);
     let fst_len = u64_at(bytes, 56);
+    let filter_len = u64_at(bytes, 64);
+    let slots_len = u64_at(bytes, 72);
+    let keys_len = u64_at(bytes, 80);
     // Every size is checked against the real length with checked arithmetic before use, so
     // a header claiming 2^40 entries or a 1 GB section in a 1 KB file allocates nothing.
     let providers_end = (provider_count as u64)
@@ -256,7 +268,32 @@ pub(crate) fn read_layout(bytes: &[u8], verify_checksum: bool) -> Result<Layout,
     let Some(providers_end) = providers_end else {
         return bad(32, "provider table does not fit in the file");
     };
-    let strings_end = providers_end
+    if filter_len == 0 || filter_len % crate::filter::BLOCK_LEN as u64 != 0 {
+        return bad(64, "filter length is not a non-zero multiple of 32");
+    }
+    let filter_end = providers_end
+        .checked_add(filter_len)
+        .filter(|&end| end <= file_len);
+    let Some(filter_end) = filter_end else {
+        return bad(64, "filter does not fit in the file");
+    };
+    let slot_count = slots_len / crate::table::SLOT_LEN as u64;
+    if slots_len % crate::table::SLOT_LEN as u64 != 0 || !slot_count.is_power_of_two() {
+        return bad(72, "table length is not 16 times a power of two");
+    }
+    let slots_end = filter_end
+        .checked_add(slots_len)
+        .filter(|&end| end <= file_len);
+    let Some(slots_end) = slots_end else {
+        return bad(72, "table does not fit in the file");
+    };
+    let keys_end = slots_end
+        .checked_add(keys_len)
+        .filter(|&end| end <= file_len);
+    let Some(keys_end) = keys_end else {
+        return bad(80, "table keys do not fit in the file");
+    };
+    let strings_end = keys_end
         .checked_add(strings_len)
         .filter(|&end| end <= file_len);
     let Some(strings_end) = strings_end else {
@@ -276,12 +313,21 @@ pub(crate) fn read_layout(bytes: &[u8], verify_checksum: bool) -> Result<Layout,
         }
     }
     // All of these fit in usize: they are at most bytes.len().
-    let (providers_end, strings_end) = (providers_end as usize, strings_end as usize);
+    let (providers_end, filter_end, slots_end, keys_end, strings_end) = (
+        providers_end as usize,
+        filter_end as usize,
+        slots_end as usize,
+        keys_end as usize,
+        strings_end as usize,
+    );
     Ok(Layout {
         provider_count,
         entry_count,
         providers: HEADER_LEN..providers_end,
-        strings: providers_end..strings_end,
+        filter: providers_end..filter_end,
+        slots: filter_end..slots_end,
+        keys: slots_end..keys_end,
+        strings: keys_end..strings_end,
         fst: strings_end..bytes.len(),
     })
 }
@@ -327,6 +373,14 @@ pub(crate) fn read_provider<'a>(
         block_count: u32_at(record, 36),
         allow_count: u32_at(record, 40),
     })
+}
+
+/// The sections derived from the entries that make lookups fast: the suffix filter, and the
+/// suffix table with its keys.
+pub(crate) struct Index {
+    pub filter: Vec<u8>,
+    pub slots: Vec<u8>,
+    pub keys: Vec<u8>,
 }
 
 /// Writes the sections behind a header and fills in the checksum.
@@ -376,8 +430,14 @@ impl Writer {
         Ok(())
     }
 
-    pub fn finish(self, entry_count: u64, fst: &[u8]) -> Vec<u8> {
-        let total = HEADER_LEN + self.records.len() + self.strings.len() + fst.len();
+    pub fn finish(self, entry_count: u64, index: &Index, fst: &[u8]) -> Vec<u8> {
+        let total = HEADER_LEN
+            + self.records.len()
+            + index.filter.len()
+            + index.slots.len()
+            + index.keys.len()
+            + self.strings.len()
+            + fst.len();
         let mut out = Vec::with_capacity(total);
         out.extend_from_slice(&MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -390,8 +450,14 @@ impl Writer {
         out.extend_from_slice(&entry_count.to_le_bytes());
         out.extend_from_slice(&(self.strings.len() as u64).to_le_bytes());
         out.extend_from_slice(&(fst.len() as u64).to_le_bytes());
+        out.extend_from_slice(&(index.filter.len() as u64).to_le_bytes());
+        out.extend_from_slice(&(index.slots.len() as u64).to_le_bytes());
+        out.extend_from_slice(&(index.keys.len() as u64).to_le_bytes());
         debug_assert_eq!(out.len(), HEADER_LEN);
         out.extend_from_slice(&self.records);
+        out.extend_from_slice(&index.filter);
+        out.extend_from_slice(&index.slots);
+        out.extend_from_slice(&index.keys);
         out.extend_from_slice(&self.strings);
         out.extend_from_slice(fst);
         let sum = checksum(&out);

@@ -90,9 +90,11 @@
 
 mod catalog;
 mod compile;
+mod filter;
 mod format;
 mod matcher;
 mod name;
+mod table;
 
 #[cfg(test)]
 mod tests;

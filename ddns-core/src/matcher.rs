@@ -13,6 +13,11 @@ use once_cell::sync::Lazy;
 
 use crate::catalog::{AbusePosture, Catalog};
 use crate::compile::{BuildError, CompileOptions, compile};
+use crate::filter;
+use crate::table;
+
+/// Suffix tables larger than this (bytes) are guarded by the suffix filter.
+const FILTER_FROM_TABLE_BYTES: usize = 256 * 1024;
 use crate::format::{Layout, LoadError, LoadErrorKind, read_layout, read_provider};
 use crate::name::{HostForm, MAX_NAME_LEN, WireLabels, split_host, sub_domain_shape, trim_root};
 
@@ -274,6 +279,14 @@ impl AsRef<[u8]> for Bytes {
 
 struct Inner {
     fst: Fst<Bytes>,
+    /// The suffix filter section (see `filter.rs`).
+    filter: Bytes,
+    /// The suffix table and its keys (see `table.rs`).
+    slots: Bytes,
+    keys: Bytes,
+    /// Check the filter before the table: only worth it when the table is larger than a
+    /// cache keeps (the filter is about a tenth of its size).
+    use_filter: bool,
     providers: Box<[Provider]>,
     entry_count: u64,
     file: Bytes,
@@ -432,6 +445,10 @@ impl Matcher {
         Ok(Matcher {
             inner: Arc::new(Inner {
                 fst,
+                filter: file.slice(layout.filter.clone()),
+                slots: file.slice(layout.slots.clone()),
+                keys: file.slice(layout.keys.clone()),
+                use_filter: layout.slots.len() > FILTER_FROM_TABLE_BYTES,
                 providers,
                 entry_count: layout.entry_count,
                 file,
@@ -521,10 +538,20 @@ impl Matcher {
 
     fn find_in(&self, input: &[u8], end: usize, bad_port: bool) -> Option<Match> {
         let name = trim_root(&input[..end]);
-        if name.is_empty() {
+        // Every entry has two labels or more, and only the entries whose last two labels
+        // are the name's can match: most names stop at this one-cache-line check.
+        let inner = &*self.inner;
+        let suffix = filter::last_two_labels(name)?;
+        let hashed = filter::hash(suffix);
+        if inner.use_filter && !filter::may_contain(inner.filter.as_ref(), hashed) {
             return None;
         }
-        let (start, value) = self.walk_dotted(name)?;
+        let (start, value) =
+            match table::probe(inner.slots.as_ref(), inner.keys.as_ref(), suffix, hashed) {
+                table::Probe::Absent => return None,
+                table::Probe::Entry(value) => (name.len() - suffix.len(), value),
+                table::Probe::Walk => self.walk_dotted(name)?,
+            };
         let (sub_labels, malformed) = match start {
             0 => (0, false),
             _ => sub_domain_shape(&name[..start - 1]),
@@ -571,11 +598,12 @@ impl Matcher {
         let mut out = Output::zero();
         let mut found = None;
         for at in (0..name.len()).rev() {
-            let Some((next, output)) = step(fst, &node, name[at].to_ascii_lowercase()) else {
+            let Some(index) = node.find_input(name[at].to_ascii_lowercase()) else {
                 break;
             };
-            node = next;
-            out = out.cat(output);
+            let transition = node.transition(index);
+            out = out.cat(transition.out);
+            node = fst.node(transition.addr);
             if node.is_final() && (at == 0 || name[at - 1] == b'.') {
                 found = Some((at, out.cat(node.final_output()).value()));
             }

@@ -151,9 +151,10 @@ fn each_kind_of_damage_is_refused_by_name() {
         "{err}"
     );
 
-    // The first provider record's id length, pointed past the strings section.
+    // The first provider record (after the 88-byte header): its id length, pointed past
+    // the strings section.
     let err = damaged(
-        &|b| b[68..72].copy_from_slice(&u32::MAX.to_le_bytes()),
+        &|b| b[92..96].copy_from_slice(&u32::MAX.to_le_bytes()),
         true,
     );
     assert!(
@@ -168,6 +169,18 @@ fn each_kind_of_damage_is_refused_by_name() {
     let fst_at = good.len() - u64::from_le_bytes(good[56..64].try_into().unwrap()) as usize;
     let err = damaged(&|b| b[fst_at] = 99, true);
     assert!(matches!(err.kind(), LoadErrorKind::BadFst(_)), "{err}");
+
+    // A filter length that is not a non-zero multiple of 32.
+    let err = damaged(&|b| b[64..72].copy_from_slice(&0u64.to_le_bytes()), true);
+    assert!(
+        matches!(err.kind(), LoadErrorKind::BadHeader { offset: 64, .. }),
+        "{err}"
+    );
+    let err = damaged(&|b| b[64..72].copy_from_slice(&33u64.to_le_bytes()), true);
+    assert!(
+        matches!(err.kind(), LoadErrorKind::BadHeader { offset: 64, .. }),
+        "{err}"
+    );
 
     // Entry count that disagrees with the FST.
     let err = damaged(&|b| b[40..48].copy_from_slice(&5u64.to_le_bytes()), true);

@@ -128,7 +128,8 @@ pub fn domain(rng: &mut Rng) -> String {
 /// alternative implementation has the same, block-only, semantics).
 pub fn default_entries() -> Vec<String> {
     let mut entries = Vec::new();
-    let catalog_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/catalog");
+    // Works from any crate of the workspace that includes this file.
+    let catalog_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../ddns-core/data/catalog");
     for file in std::fs::read_dir(catalog_dir).unwrap() {
         let catalog = Catalog::read(file.unwrap().path()).unwrap();
         for provider in catalog.providers() {

@@ -83,10 +83,10 @@ fn origin_of(entry: &CatalogEntry) -> String {
 /// Compiles `catalog` into the bytes [`crate::Matcher::from_bytes`] reads.
 pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec<u8>, BuildError> {
     let providers = catalog.providers();
-    if providers.len() >= 1 << 30 {
+    if providers.len() >= table::MAX_PROVIDERS {
         return Err(BuildError::new(
             BuildErrorKind::TooLarge,
-            format!("{} providers; the format holds 2^30-1", providers.len()),
+            format!("{} providers; the format holds 2^29-1", providers.len()),
         ));
     }
     let entry = |(p, e): (usize, usize)| &providers[p].entries[e];
@@ -206,27 +206,22 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
 }
 
 /// Builds the suffix filter and table (see `filter.rs` and `table.rs`) from the sorted,
-/// unique entries and their FST values.
+/// unique entries and their FST values: the table holds every suffix of two labels or more
+/// of every entry, the filter every entry's last two labels.
 fn front_index(keys: &[Key], values: &[u64], arena: &[u8]) -> Result<Index, &'static str> {
-    // (last two labels, FST value when the entry is exactly those labels)
-    let mut suffixes: Vec<(Vec<u8>, Option<u64>)> = keys
-        .iter()
-        .zip(values)
-        .map(|(key, &value)| {
-            let reversed = &arena[key.at..key.at + key.len];
-            match reversed
-                .iter()
-                .enumerate()
-                .filter(|&(_, &b)| b == b'.')
-                .nth(1)
-            {
-                Some((second_dot, _)) => {
-                    (reversed[..second_dot].iter().rev().copied().collect(), None)
-                }
-                None => (reversed.iter().rev().copied().collect(), Some(value)),
-            }
-        })
-        .collect();
+    // (suffix, FST value when an entry is exactly that suffix)
+    let mut suffixes: Vec<(Vec<u8>, Option<u64>)> = Vec::with_capacity(keys.len() * 2);
+    for (key, &value) in keys.iter().zip(values) {
+        let reversed = &arena[key.at..key.at + key.len];
+        let dots = reversed.iter().enumerate().filter(|&(_, &b)| b == b'.');
+        // Reversed, the suffix of n labels ends before the n-th dot; the first dot splits
+        // the last label off, which alone is never a key.
+        for (dot, _) in dots.skip(1) {
+            suffixes.push((reversed[..dot].iter().rev().copied().collect(), None));
+        }
+        suffixes.push((reversed.iter().rev().copied().collect(), Some(value)));
+    }
+    // Sorted so that the file is the same for the same entries.
     suffixes.sort();
     let mut table_keys: Vec<table::Key<'_>> = Vec::new();
     for (suffix, exact) in &suffixes {
@@ -242,7 +237,12 @@ fn front_index(keys: &[Key], values: &[u64], arena: &[u8]) -> Result<Index, &'st
             }),
         }
     }
-    let filter = crate::filter::build(table_keys.iter().map(|key| key.suffix));
+    let two_labels = table_keys
+        .iter()
+        .map(|key| key.suffix)
+        .filter(|suffix| suffix.iter().filter(|&&b| b == b'.').count() == 1)
+        .collect::<Vec<_>>();
+    let filter = crate::filter::build(two_labels.into_iter());
     let (slots, keys) = table::build(&table_keys)?;
     Ok(Index {
         filter,

@@ -540,18 +540,7 @@ impl Matcher {
         let name = trim_root(&input[..end]);
         // Every entry has two labels or more, and only the entries whose last two labels
         // are the name's can match: most names stop at this one-cache-line check.
-        let inner = &*self.inner;
-        let suffix = filter::last_two_labels(name)?;
-        let hashed = filter::hash(suffix);
-        if inner.use_filter && !filter::may_contain(inner.filter.as_ref(), hashed) {
-            return None;
-        }
-        let (start, value) =
-            match table::probe(inner.slots.as_ref(), inner.keys.as_ref(), suffix, hashed) {
-                table::Probe::Absent => return None,
-                table::Probe::Entry(value) => (name.len() - suffix.len(), value),
-                table::Probe::Walk => self.walk_dotted(name)?,
-            };
+        let (start, value) = self.search(name)?;
         let (sub_labels, malformed) = match start {
             0 => (0, false),
             _ => sub_domain_shape(&name[..start - 1]),
@@ -588,9 +577,44 @@ impl Matcher {
         })
     }
 
+    /// Finds the longest entry a (trimmed, non-empty) dotted name is under, through the
+    /// suffix filter and table (see `table.rs`): returns where it starts and its FST value.
+    #[inline]
+    fn search(&self, name: &[u8]) -> Option<(usize, u64)> {
+        let inner = &*self.inner;
+        let (slots, keys) = (inner.slots.as_ref(), inner.keys.as_ref());
+        let last_two = filter::last_two_labels(name)?;
+        let mut start = name.len() - last_two.len();
+        let mut hashed = filter::hash(last_two);
+        if inner.use_filter && !filter::may_contain(inner.filter.as_ref(), hashed) {
+            return None;
+        }
+        let mut found = None;
+        loop {
+            match table::probe(slots, keys, &name[start..], hashed) {
+                table::Probe::Absent => return found,
+                table::Probe::Damaged => return self.walk_dotted(name),
+                table::Probe::Known { exact, longer } => {
+                    if let Some(value) = exact {
+                        found = Some((start, value));
+                    }
+                    if !longer || start == 0 {
+                        return found;
+                    }
+                }
+            }
+            // One label further left: `name[start - 1]` is the dot before the suffix.
+            start = name[..start - 1]
+                .iter()
+                .rposition(|&b| b == b'.')
+                .map_or(0, |dot| dot + 1);
+            hashed = filter::hash(&name[start..]);
+        }
+    }
+
     /// Walks the FST with the name's bytes from the end, lower-cased. Returns the start of
     /// the longest entry that ends at the name's end and starts at a label boundary, with
-    /// its FST value.
+    /// its FST value. Used only when the suffix table of a damaged file cannot answer.
     #[inline]
     fn walk_dotted(&self, name: &[u8]) -> Option<(usize, u64)> {
         let fst = &self.inner.fst;

@@ -1,44 +1,50 @@
-//! The suffix table: an exact hash table from the last two labels of the entries to what a
-//! lookup needs, stored in the compiled list next to the FST.
+//! The suffix table: an exact hash table from every label-boundary suffix of the entries
+//! (two labels or more) to what a lookup needs, stored in the compiled list next to the FST.
 //!
-//! Most entries have two labels (`duckdns.org`), and a name can only be under an entry whose
-//! last two labels equal the name's. So a lookup hashes the name's last two labels once,
-//! probes this table, and either stops (no entry ends in those labels), answers at once (the
-//! two labels are an entry and no longer entry ends in them), or, rarely, walks the FST (longer
-//! entries or exceptions sit below). Keys are compared byte for byte, so a hash collision
-//! never changes an answer.
+//! Every entry has two labels or more, so a lookup starts with the name's last two labels and
+//! moves one label left at a time: each step hashes the suffix, probes this table, and learns
+//! whether the suffix is an entry (and its FST value) and whether any longer entry ends in it.
+//! It stops at the first absent suffix or when nothing longer exists; the last entry seen is
+//! the longest match. Keys are compared byte for byte, so a hash collision never changes an
+//! answer. Most names stop at the first probe; a name under a two-label entry with nothing
+//! below it is answered by it.
 //!
 //! Layout: `slots` is a power-of-two array of 16-byte slots, linear probing. A slot holds the
 //! high 32 bits of the key's hash, the key's offset in the `keys` section (`u32::MAX` for an
-//! empty slot) and a `u64` answer: the FST value of the two-label entry, with bit 31 set
-//! when the FST must be walked instead (the provider index fits in bits 1-30). A key is
-//! stored in `keys` as one length byte and its lower-case bytes.
+//! empty slot) and a `u64` answer: the FST value of the entry equal to the key (the provider
+//! index fits in bits 1-29), with bit 30 set when the key is not an entry itself and bit 31
+//! set when longer entries end in it. A key is stored in `keys` as one length byte and its
+//! lower-case bytes.
 
 use crate::filter::hash;
 
 pub(crate) const SLOT_LEN: usize = 16;
 const EMPTY: u32 = u32::MAX;
-/// Bit of a slot's answer that says: walk the FST.
-pub(crate) const WALK: u64 = 1 << 31;
+/// Bit of a slot's answer: longer entries end in this key.
+const LONGER: u64 = 1 << 31;
+/// Bit of a slot's answer: this key is not an entry itself.
+const INTERIOR: u64 = 1 << 30;
+/// Provider indexes must stay below this so they never reach the flag bits.
+pub(crate) const MAX_PROVIDERS: usize = 1 << 29;
 
-/// What the table says about a name's last two labels.
+/// What the table says about one suffix of a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Probe {
-    /// No entry ends in these labels: no match.
+    /// No entry is this suffix or ends in it: the search stops.
     Absent,
-    /// These two labels are an entry (this FST value) and no longer entry ends in them.
-    Entry(u64),
-    /// Longer entries or exceptions end in these labels: walk the FST.
-    Walk,
+    /// The suffix is known: `exact` is the FST value when it is an entry, `longer` says
+    /// whether entries with more labels end in it.
+    Known { exact: Option<u64>, longer: bool },
+    /// The table is damaged here (only in a corrupt file): use the FST.
+    Damaged,
 }
 
-/// One key for [`build`]: the last two labels of some entry, and the FST value of the entry
-/// equal to them when there is one.
+/// One key for [`build`]: a suffix of some entry, two labels or longer.
 pub(crate) struct Key<'a> {
     pub suffix: &'a [u8],
     /// The FST value of the entry that is exactly `suffix`.
     pub exact: Option<u64>,
-    /// An entry has more labels than `suffix`.
+    /// An entry has more labels than `suffix` and ends in it.
     pub longer: bool,
 }
 
@@ -59,10 +65,7 @@ pub(crate) fn build(keys: &[Key<'_>]) -> Result<(Vec<u8>, Vec<u8>), &'static str
             u8::try_from(key.suffix.len()).map_err(|_| "a two-label suffix over 255 bytes")?;
         blob.push(len);
         blob.extend_from_slice(key.suffix);
-        let answer = match key.exact {
-            Some(value) if !key.longer => value,
-            _ => WALK,
-        };
+        let answer = key.exact.unwrap_or(INTERIOR) | if key.longer { LONGER } else { 0 };
         let hashed = hash(key.suffix);
         let mut at = hashed as usize & (capacity - 1);
         while u32::from_le_bytes(
@@ -91,9 +94,9 @@ fn same_key(name: &[u8], stored: &[u8]) -> bool {
             .all(|(&a, &b)| a.to_ascii_lowercase() == b)
 }
 
-/// Looks up a name's last two labels. `slots` and `keys` come from a loaded file: every
-/// index is checked, and anything out of range reads as [`Probe::Walk`], so a damaged table
-/// costs speed, never an answer or a panic.
+/// Looks up one suffix of a name. `slots` and `keys` come from a loaded file: every index is
+/// checked, and anything out of range reads as [`Probe::Damaged`], so a damaged table costs
+/// speed, never a panic.
 #[inline]
 pub(crate) fn probe(slots: &[u8], keys: &[u8], suffix: &[u8], hashed: u64) -> Probe {
     let capacity = slots.len() / SLOT_LEN;
@@ -101,7 +104,7 @@ pub(crate) fn probe(slots: &[u8], keys: &[u8], suffix: &[u8], hashed: u64) -> Pr
     let mut at = hashed as usize & capacity.wrapping_sub(1);
     for _ in 0..capacity {
         let Some(slot) = slots.get(at * SLOT_LEN..(at + 1) * SLOT_LEN) else {
-            return Probe::Walk;
+            return Probe::Damaged;
         };
         let slot: &[u8; SLOT_LEN] = slot.try_into().expect("16 bytes");
         let offset = u32::from_le_bytes([slot[4], slot[5], slot[6], slot[7]]);
@@ -111,24 +114,24 @@ pub(crate) fn probe(slots: &[u8], keys: &[u8], suffix: &[u8], hashed: u64) -> Pr
         if u32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]]) == tag {
             let offset = offset as usize;
             let Some(&len) = keys.get(offset) else {
-                return Probe::Walk;
+                return Probe::Damaged;
             };
             let Some(stored) = keys.get(offset + 1..offset + 1 + usize::from(len)) else {
-                return Probe::Walk;
+                return Probe::Damaged;
             };
             if same_key(suffix, stored) {
                 let answer = u64::from_le_bytes(slot[8..].try_into().expect("8 bytes"));
-                return if answer & WALK != 0 {
-                    Probe::Walk
-                } else {
-                    Probe::Entry(answer)
+                let exact = (answer & INTERIOR == 0).then_some(answer & !LONGER);
+                return Probe::Known {
+                    exact,
+                    longer: answer & LONGER != 0,
                 };
             }
         }
         at = (at + 1) & (capacity - 1);
     }
-    // A full table (only possible in a damaged file): let the FST decide.
-    Probe::Walk
+    // A full table (only possible in a damaged file).
+    Probe::Damaged
 }
 
 #[cfg(test)]
@@ -136,7 +139,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn probes_find_exact_keys_fold_case_and_say_when_to_walk() {
+    fn probes_find_exact_keys_fold_case_and_say_what_lies_below() {
         let keys = [
             Key {
                 suffix: b"duckdns.org",
@@ -156,18 +159,14 @@ mod tests {
         ];
         let (slots, blob) = build(&keys).unwrap();
         let probe_of = |s: &[u8]| probe(&slots, &blob, s, hash(s));
-        assert_eq!(probe_of(b"DuckDNS.org"), Probe::Entry(42 << 32));
-        assert_eq!(probe_of(b"ddns.net"), Probe::Walk);
-        assert_eq!(probe_of(b"co.uk"), Probe::Walk);
+        let known = |exact, longer| Probe::Known { exact, longer };
+        assert_eq!(probe_of(b"DuckDNS.org"), known(Some(42 << 32), false));
+        assert_eq!(probe_of(b"ddns.net"), known(Some(7 << 1), true));
+        assert_eq!(probe_of(b"co.uk"), known(None, true));
         assert_eq!(probe_of(b"google.com"), Probe::Absent);
         // Damaged sections never panic.
-        assert_eq!(
-            probe(&slots, &[], b"duckdns.org", hash(b"duckdns.org")),
-            Probe::Walk
-        );
-        assert_eq!(
-            probe(&[], &blob, b"duckdns.org", hash(b"duckdns.org")),
-            Probe::Walk
-        );
+        let duck = hash(b"duckdns.org");
+        assert_eq!(probe(&slots, &[], b"duckdns.org", duck), Probe::Damaged);
+        assert_eq!(probe(&[], &blob, b"duckdns.org", duck), Probe::Damaged);
     }
 }

@@ -70,14 +70,14 @@ fn c_abi(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("rust-find", |b| {
         b.iter(|| {
-            for name in &names {
+            for name in names.iter() {
                 black_box(matcher.find(black_box(name)));
             }
         })
     });
     group.bench_function("c-find-dlopen", |b| {
         b.iter(|| {
-            for name in &names {
+            for name in names.iter() {
                 // SAFETY: as above.
                 black_box(unsafe { find(handle, name.as_ptr(), name.len(), &mut result) });
                 black_box(&result);

@@ -43,6 +43,14 @@ const SYLLABLES: &[&str] = &[
     "lab", "pi", "go", "zen", "sun", "ax", "el", "on", "tri", "fox", "ip", "dns", "link", "hub",
 ];
 
+/// Syllables of the random destinations in traffic: disjoint from [`SYLLABLES`], so a
+/// random destination never equals a synthetic list entry and the hit rate stays near 5%
+/// at every list size.
+const TRAFFIC_SYLLABLES: &[&str] = &[
+    "qua", "vel", "bri", "dor", "pex", "lum", "yar", "wic", "fen", "gol", "hus", "jiv", "kel",
+    "nop", "ruz", "sab", "tev", "uly", "vox", "zim",
+];
+
 const TLDS: &[&str] = &[
     "com", "net", "org", "de", "info", "biz", "io", "me", "us", "cc", "co.uk", "com.br", "ru",
     "xyz", "jp", "fr", "nl", "eu", "online", "site",
@@ -104,24 +112,37 @@ pub const POPULAR: &[&str] = &[
 
 /// A random label of 2-4 syllables, sometimes with digits or a hyphen.
 pub fn label(rng: &mut Rng) -> String {
+    label_from(rng, SYLLABLES)
+}
+
+fn label_from(rng: &mut Rng, syllables: &[&str]) -> String {
     let mut text = String::new();
     for _ in 0..2 + rng.below(3) {
-        text.push_str(SYLLABLES[rng.below(SYLLABLES.len())]);
+        text.push_str(syllables[rng.below(syllables.len())]);
     }
     match rng.below(6) {
         0 => text.push_str(&rng.below(100).to_string()),
         1 => {
             text.push('-');
-            text.push_str(SYLLABLES[rng.below(SYLLABLES.len())]);
+            text.push_str(syllables[rng.below(syllables.len())]);
         }
         _ => {}
     }
     text
 }
 
-/// A registrable-looking domain: `label.tld`.
+/// A registrable-looking domain for a list entry: `label.tld`.
 pub fn domain(rng: &mut Rng) -> String {
     format!("{}.{}", label(rng), TLDS[rng.below(TLDS.len())])
+}
+
+/// A random destination of traffic, never equal to a list entry.
+pub fn traffic_domain(rng: &mut Rng) -> String {
+    format!(
+        "{}.{}",
+        label_from(rng, TRAFFIC_SYLLABLES),
+        TLDS[rng.below(TLDS.len())]
+    )
 }
 
 /// The block entries of the default list (the allow entries are left out so that every
@@ -178,9 +199,12 @@ pub fn synthetic_catalog(size: usize) -> (Catalog, Vec<String>) {
 /// front), the rest under popular and random registrable domains, with near misses
 /// (`x<entry>`, `<entry>.evil.com`, about 1% each), about 1% upper case, and 2% with a
 /// trailing dot.
-pub fn names(entries: &[String], count: usize) -> Vec<Vec<u8>> {
+pub fn names(entries: &[String], count: usize) -> Names {
     let mut rng = Rng::new(0xdd25_0001);
-    let mut names = Vec::with_capacity(count);
+    let mut names = Names {
+        bytes: Vec::with_capacity(count * 40),
+        ends: Vec::with_capacity(count),
+    };
     for _ in 0..count {
         let roll = rng.below(1000);
         let base = if roll < 50 {
@@ -192,7 +216,7 @@ pub fn names(entries: &[String], count: usize) -> Vec<Vec<u8>> {
         } else if roll < 600 {
             rng.pick(POPULAR).to_string()
         } else {
-            domain(&mut rng)
+            traffic_domain(&mut rng)
         };
         let mut name = String::new();
         for _ in 0..1 + rng.below(3) {
@@ -206,7 +230,28 @@ pub fn names(entries: &[String], count: usize) -> Vec<Vec<u8>> {
         if rng.chance(2) {
             name.push('.');
         }
-        names.push(name.into_bytes());
+        names.bytes.extend_from_slice(name.as_bytes());
+        names.ends.push(names.bytes.len());
     }
     names
+}
+
+/// Host names stored back to back in one buffer, as an engine holds packets it is parsing
+/// (so that a benchmark measures lookups, not how the allocator scattered a million strings).
+pub struct Names {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Names {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.bytes[start..end])
+    }
 }

@@ -14,7 +14,7 @@
 //!     48    8  strings length   S
 //!     56    8  FST length       F
 //!     64    8  filter length    B, a non-zero multiple of 32
-//!     72    8  table length     T, 16 times a power of two
+//!     72    8  table length     T, 32 times a power of two
 //!     80    8  keys length      K
 //!     88  48*P provider table
 //!      .    B  suffix filter    blocked Bloom filter over the entries' last two labels
@@ -279,7 +279,7 @@ pub(crate) fn read_layout(bytes: &[u8], verify_checksum: bool) -> Result<Layout,
     };
     let slot_count = slots_len / crate::table::SLOT_LEN as u64;
     if slots_len % crate::table::SLOT_LEN as u64 != 0 || !slot_count.is_power_of_two() {
-        return bad(72, "table length is not 16 times a power of two");
+        return bad(72, "table length is not 32 times a power of two");
     }
     let slots_end = filter_end
         .checked_add(slots_len)

@@ -9,17 +9,23 @@
 //! answer. Most names stop at the first probe; a name under a two-label entry with nothing
 //! below it is answered by it.
 //!
-//! Layout: `slots` is a power-of-two array of 16-byte slots, linear probing. A slot holds the
-//! high 32 bits of the key's hash, the key's offset in the `keys` section (`u32::MAX` for an
-//! empty slot) and a `u64` answer: the FST value of the entry equal to the key (the provider
-//! index fits in bits 1-29), with bit 30 set when the key is not an entry itself and bit 31
-//! set when longer entries end in it. A key is stored in `keys` as one length byte and its
-//! lower-case bytes.
+//! Layout: `slots` is a power-of-two array of 32-byte slots, linear probing. A slot holds the
+//! high 32 bits of the key's hash; where the key is (`u32::MAX` for an empty slot,
+//! `u32::MAX - 1` for a key of at most 16 bytes kept whole in the slot, else its offset in
+//! the `keys` section); a `u64` answer: the FST value of the entry equal to the key (the
+//! provider index fits in bits 1-29), with bit 30 set when the key is not an entry itself
+//! and bit 31 set when longer entries end in it; and the key's first 16 bytes, zero-padded.
+//! Most keys fit in the slot, so a probe reads one slot and nothing else. A longer key is
+//! stored in `keys` as one length byte and its lower-case bytes.
 
 use crate::filter::hash;
 
-pub(crate) const SLOT_LEN: usize = 16;
+pub(crate) const SLOT_LEN: usize = 32;
 const EMPTY: u32 = u32::MAX;
+/// Where-the-key value of a key kept whole in its slot.
+const IN_SLOT: u32 = u32::MAX - 1;
+/// Key bytes kept in each slot.
+const INLINE: usize = 16;
 /// Bit of a slot's answer: longer entries end in this key.
 const LONGER: u64 = 1 << 31;
 /// Bit of a slot's answer: this key is not an entry itself.
@@ -57,14 +63,18 @@ pub(crate) fn build(keys: &[Key<'_>]) -> Result<(Vec<u8>, Vec<u8>), &'static str
     }
     let mut blob = Vec::new();
     for key in keys {
-        let offset = u32::try_from(blob.len())
-            .ok()
-            .filter(|&offset| offset != EMPTY)
-            .ok_or("suffix table keys exceed 4 GiB")?;
-        let len =
-            u8::try_from(key.suffix.len()).map_err(|_| "a two-label suffix over 255 bytes")?;
-        blob.push(len);
-        blob.extend_from_slice(key.suffix);
+        let offset = if key.suffix.len() <= INLINE {
+            IN_SLOT
+        } else {
+            let offset = u32::try_from(blob.len())
+                .ok()
+                .filter(|&offset| offset < IN_SLOT)
+                .ok_or("suffix table keys exceed 4 GiB")?;
+            let len = u8::try_from(key.suffix.len()).map_err(|_| "a suffix over 255 bytes")?;
+            blob.push(len);
+            blob.extend_from_slice(key.suffix);
+            offset
+        };
         let answer = key.exact.unwrap_or(INTERIOR) | if key.longer { LONGER } else { 0 };
         let hashed = hash(key.suffix);
         let mut at = hashed as usize & (capacity - 1);
@@ -79,7 +89,9 @@ pub(crate) fn build(keys: &[Key<'_>]) -> Result<(Vec<u8>, Vec<u8>), &'static str
         let slot = &mut slots[at * SLOT_LEN..(at + 1) * SLOT_LEN];
         slot[..4].copy_from_slice(&((hashed >> 32) as u32).to_le_bytes());
         slot[4..8].copy_from_slice(&offset.to_le_bytes());
-        slot[8..].copy_from_slice(&answer.to_le_bytes());
+        slot[8..16].copy_from_slice(&answer.to_le_bytes());
+        let inline = key.suffix.len().min(INLINE);
+        slot[16..16 + inline].copy_from_slice(&key.suffix[..inline]);
     }
     Ok((slots, blob))
 }
@@ -112,15 +124,24 @@ pub(crate) fn probe(slots: &[u8], keys: &[u8], suffix: &[u8], hashed: u64) -> Pr
             return Probe::Absent;
         }
         if u32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]]) == tag {
-            let offset = offset as usize;
-            let Some(&len) = keys.get(offset) else {
-                return Probe::Damaged;
+            let same = if offset == IN_SLOT {
+                let inline = &slot[16..];
+                let len = suffix.len();
+                len <= INLINE
+                    && same_key(suffix, &inline[..len])
+                    && inline.get(len).is_none_or(|&b| b == 0)
+            } else {
+                let offset = offset as usize;
+                let Some(&len) = keys.get(offset) else {
+                    return Probe::Damaged;
+                };
+                let Some(stored) = keys.get(offset + 1..offset + 1 + usize::from(len)) else {
+                    return Probe::Damaged;
+                };
+                same_key(suffix, stored)
             };
-            let Some(stored) = keys.get(offset + 1..offset + 1 + usize::from(len)) else {
-                return Probe::Damaged;
-            };
-            if same_key(suffix, stored) {
-                let answer = u64::from_le_bytes(slot[8..].try_into().expect("8 bytes"));
+            if same {
+                let answer = u64::from_le_bytes(slot[8..16].try_into().expect("8 bytes"));
                 let exact = (answer & INTERIOR == 0).then_some(answer & !LONGER);
                 return Probe::Known {
                     exact,
@@ -156,6 +177,11 @@ mod tests {
                 exact: None,
                 longer: true,
             },
+            Key {
+                suffix: b"a-rather-long-name.example",
+                exact: Some(9 << 32),
+                longer: false,
+            },
         ];
         let (slots, blob) = build(&keys).unwrap();
         let probe_of = |s: &[u8]| probe(&slots, &blob, s, hash(s));
@@ -164,9 +190,16 @@ mod tests {
         assert_eq!(probe_of(b"ddns.net"), known(Some(7 << 1), true));
         assert_eq!(probe_of(b"co.uk"), known(None, true));
         assert_eq!(probe_of(b"google.com"), Probe::Absent);
+        assert_eq!(
+            probe_of(b"a-rather-long-name.example"),
+            known(Some(9 << 32), false)
+        );
+        assert_eq!(probe_of(b"a-rather-long-name.exampl"), Probe::Absent);
+        assert_eq!(probe_of(b"duckdns.or"), Probe::Absent);
         // Damaged sections never panic.
+        let long = b"a-rather-long-name.example";
+        assert_eq!(probe(&slots, &[], long, hash(long)), Probe::Damaged);
         let duck = hash(b"duckdns.org");
-        assert_eq!(probe(&slots, &[], b"duckdns.org", duck), Probe::Damaged);
         assert_eq!(probe(&[], &blob, b"duckdns.org", duck), Probe::Damaged);
     }
 }

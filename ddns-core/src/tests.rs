@@ -302,7 +302,17 @@ fn reference(
 }
 
 fn label() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["a", "b", "ab", "x-y", "c1", "ba", "aa"]).prop_map(String::from)
+    prop::sample::select(vec![
+        "a",
+        "b",
+        "ab",
+        "x-y",
+        "c1",
+        "ba",
+        "aa",
+        "long-label-of-17",
+    ])
+    .prop_map(String::from)
 }
 
 fn domain() -> impl Strategy<Value = String> {

@@ -72,9 +72,12 @@
 //!
 //! # Cost
 //!
-//! A lookup walks an FST over the name's bytes from the right, folding case as it goes, and
-//! stops at the first byte no entry continues with; it allocates nothing. See
-//! `docs/benchmarks.md` for measured figures.
+//! A lookup hashes the name's last two labels (folding case as it reads), checks a compact
+//! filter when the list is large, and probes a hash table of the entries' suffixes, one label
+//! further left only while longer entries exist; it allocates nothing. Most names cost one
+//! probe. The FST of the compiled list stays its canonical form and serves the wire-format
+//! entry point. See `docs/format.md` for the structures and `docs/benchmarks.md` for
+//! measured figures.
 //!
 //! # Quirks
 //!

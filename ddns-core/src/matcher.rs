@@ -1,6 +1,7 @@
-//! The matcher: compiled bytes in, answers out. Lookups walk the FST over the reversed name,
-//! folding ASCII case as they go, and remember the last final state met at a label
-//! boundary (the longest entry).
+//! The matcher: compiled bytes in, answers out. Dotted names are answered from the suffix
+//! filter and table (`filter.rs`, `table.rs`); wire-format names walk the FST over the
+//! reversed labels, folding ASCII case as they go, and remember the last final state met at
+//! a label boundary (the longest entry).
 
 use std::ffi::CStr;
 use std::fmt;
@@ -304,8 +305,9 @@ struct Inner {
 /// and [`Matcher::open`] (compiled lists, fully validated first).
 ///
 /// # Cost
-/// A lookup reads the name once from its end, visits one FST node per byte of the longest
-/// entry it could be under, and allocates nothing. Misses usually stop after a few bytes.
+/// A lookup hashes the name's last two labels and probes the list's suffix table once (after
+/// a one-cache-line filter check on large lists), and once more per label only while longer
+/// entries exist below; it allocates nothing.
 ///
 /// ```
 /// use ddns_core::Matcher;
@@ -480,6 +482,28 @@ impl Matcher {
         &self.inner.providers[id.index()]
     }
 
+    /// Every entry of the list, block and allow, in the list's own order (by reversed name).
+    ///
+    /// # Cost
+    /// Streams the FST: linear in the size of the list, one small allocation per entry.
+    /// Meant for exporting and inspecting lists, not for the lookup path.
+    ///
+    /// ```
+    /// use ddns_core::{Catalog, CatalogFormat, Matcher, Verdict};
+    ///
+    /// let catalog = Catalog::parse("duckdns.org duckdns\n!www.duckdns.org duckdns\n", CatalogFormat::List, "l.txt")?;
+    /// let matcher = Matcher::new(&catalog)?;
+    /// let entries: Vec<_> = matcher.entries().map(|e| (e.domain, e.verdict)).collect();
+    /// assert_eq!(entries, [("duckdns.org".to_string(), Verdict::Block), ("www.duckdns.org".to_string(), Verdict::Allow)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn entries(&self) -> Entries<'_> {
+        Entries {
+            stream: self.inner.fst.stream(),
+            providers: self.inner.providers.len(),
+        }
+    }
+
     /// Looks a provider up by its string id (`"duckdns"`).
     pub fn provider_id(&self, id: &str) -> Option<ProviderId> {
         self.inner
@@ -493,9 +517,8 @@ impl Matcher {
     /// the rules; empty input never matches.
     ///
     /// # Cost
-    /// Allocation-free; reads the name from its end and stops at the first byte no entry
-    /// continues with. Counting the sub-domain labels reads the rest of the name, only for
-    /// matches.
+    /// Allocation-free; reads the name's last two labels, and for matches the rest of it
+    /// (to count and check the sub-domain labels).
     pub fn find(&self, name: impl AsRef<[u8]>) -> Option<Match> {
         let name = name.as_ref();
         self.find_in(name, name.len(), false)
@@ -671,6 +694,55 @@ impl Matcher {
             }
         }
         found
+    }
+}
+
+/// One entry of a list, as [`Matcher::entries`] gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListedEntry {
+    /// The domain, lower-case, without a trailing dot.
+    pub domain: String,
+    /// Its provider.
+    pub provider: ProviderId,
+    /// Block (a DDNS base domain) or Allow (an exception).
+    pub verdict: Verdict,
+    /// Its id, as a [`Match`] of this list reports it.
+    pub id: EntryId,
+}
+
+/// The entries of a list, from [`Matcher::entries`].
+pub struct Entries<'m> {
+    stream: fst::raw::Stream<'m>,
+    providers: usize,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = ListedEntry;
+
+    fn next(&mut self) -> Option<ListedEntry> {
+        use fst::Streamer;
+        loop {
+            let (reversed, output) = self.stream.next()?;
+            let value = output.value();
+            let provider = (value >> 1) as u32 & 0x1fff_ffff;
+            // A value naming no provider could only come from a damaged list: skip it, as
+            // lookups do.
+            if provider as usize >= self.providers {
+                continue;
+            }
+            let domain: Vec<u8> = reversed.iter().rev().copied().collect();
+            return Some(ListedEntry {
+                domain: String::from_utf8_lossy(&domain).into_owned(),
+                provider: ProviderId(provider),
+                verdict: if value & 1 == 1 {
+                    Verdict::Allow
+                } else {
+                    Verdict::Block
+                },
+                id: EntryId((value >> 32) as u32),
+            });
+        }
     }
 }
 

@@ -17,14 +17,51 @@ command -v nm >/dev/null 2>&1 || packages+=(binutils)
 command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
 command -v make >/dev/null 2>&1 || packages+=(make)
 command -v valgrind >/dev/null 2>&1 || packages+=(valgrind)
-if [ ${#packages[@]} -gt 0 ]; then
-  echo "== installing ${packages[*]}"
+# The resolvers whose own checkers test `ddns export`'s formats (ddns-cli/tests/export.rs):
+# unbound-checkconf, dnsmasq --test, BIND's named-checkzone for the response policy zone
+# (and Suricata, below, loads and runs the exported rules).
+command -v unbound-checkconf >/dev/null 2>&1 || packages+=(unbound)
+command -v dnsmasq >/dev/null 2>&1 || packages+=(dnsmasq-base)
+command -v named-checkzone >/dev/null 2>&1 || packages+=(bind9-utils)
+# Suricata 7 (LuaJIT with ffi), from bookworm-backports: the Suricata shim's end-to-end tests
+# (tests/tests/suricata.rs) run it. Debian 12 itself ships Suricata 6.
+need_suricata=false
+command -v suricata >/dev/null 2>&1 || need_suricata=true
+if [ ${#packages[@]} -gt 0 ] || $need_suricata; then
+  echo "== installing ${packages[*]} $($need_suricata && echo suricata)"
   if [ "$(id -u)" -ne 0 ]; then
-    echo "error: need root (or sudo) to install: ${packages[*]}" >&2
+    echo "error: need root (or sudo) to install: ${packages[*]} $($need_suricata && echo suricata)" >&2
     exit 1
   fi
+  if $need_suricata; then
+    # Add the bookworm-backports suite (component main) on the Debian mirror apt already uses.
+    if ! grep -rqs '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+      mirror=$(awk 'BEGIN { RS = "" } /(^|\n)Suites:([^\n]*[ \t])?bookworm([ \t\n]|$)/ {
+          if (match($0, /URIs:[ \t]*[^ \t\n]+/)) {
+            uri = substr($0, RSTART, RLENGTH); sub(/^URIs:[ \t]*/, "", uri); print uri; exit } }' \
+        /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+      [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" { for (i = 2; i < NF; i++)
+          if ($i ~ /^[a-z+]+:\/\// && $(i + 1) == "bookworm") { print $i; exit } }' \
+        /etc/apt/sources.list 2>/dev/null || true)
+      if [ -z "$mirror" ]; then
+        echo "error: cannot tell which Debian mirror apt uses; add the bookworm-backports suite" \
+          "(component main) to apt's sources and run this again" >&2
+        exit 1
+      fi
+      echo "== adding bookworm-backports from $mirror"
+      printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: %s\n' \
+        "$mirror" /usr/share/keyrings/debian-archive-keyring.gpg \
+        > /etc/apt/sources.list.d/bookworm-backports.sources
+    fi
+  fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
+  if [ ${#packages[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
+  fi
+  if $need_suricata; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      -t bookworm-backports suricata
+  fi
 fi
 
 echo "== cargo fmt --check"

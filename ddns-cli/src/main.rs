@@ -1,15 +1,25 @@
-//! The `ddns` command: check names against the embedded default list or a list of your own,
-//! show the providers of a list, and compile catalogs into list files.
+//! The `ddns` command: check names and scan logs against the embedded default list or a list
+//! of your own, show the providers of a list, compile catalogs into list files, export a list
+//! to the formats resolvers and engines read, and import third-party lists.
 //!
 //! Exit status follows grep: 0 when at least one name matched, 1 when none did, 2 on error.
 
-use std::io::{self, BufRead, BufWriter, Write};
+mod check;
+mod compile;
+mod entries;
+mod export;
+mod import;
+mod output;
+mod providers;
+mod scan;
+
+use std::io;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use ddns_core::{Catalog, CatalogFormat, MAGIC, Match, Matcher, MatcherBuilder, Verdict};
-use serde::Serialize;
+use ddns_core::{Catalog, MAGIC, Matcher};
 
 #[derive(Parser)]
 #[command(
@@ -64,9 +74,83 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Scan DNS, TLS and HTTP logs (Zeek, Suricata EVE, plain names) for DDNS host names.
+    ///
+    /// Reads the files given, or standard input (also `-`); `.gz` and `.zst` input is
+    /// decompressed on the fly. Prints one line per hit: timestamp, client address, field,
+    /// name, provider id and base domain, separated by tabs (`-` when the log has no such
+    /// value). Memory stays constant whatever the input size; `--summary` keeps one counter
+    /// per provider and per client address. Bad records are reported on stderr with file and
+    /// line and skipped. Exit status: 0 when anything matched, 1 when nothing did, 2 on error.
+    Scan {
+        /// The log format; `auto` decides per input from its first line.
+        #[arg(long, value_enum, default_value_t = scan::LogFormat::Auto)]
+        format: scan::LogFormat,
+        /// Print one JSON object per hit (or the summary as one JSON object).
+        #[arg(long)]
+        json: bool,
+        /// Print counts per provider and per client with first and last seen, instead of
+        /// the hits.
+        #[arg(long)]
+        summary: bool,
+        /// Stop with exit status 2 at the first bad record instead of skipping it.
+        #[arg(long)]
+        strict: bool,
+        /// Log files; standard input when none are given or for `-`.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Write the loaded list in a format a resolver or an engine reads.
+    ///
+    /// See docs/cli.md for what each format can express (exceptions, sub-domains).
+    Export {
+        /// The output format.
+        #[arg(long, value_enum)]
+        format: export::ExportFormat,
+        /// First signature id of `suricata-rules`; ids count up from it in output order.
+        #[arg(long, value_name = "SID", default_value_t = export::DEFAULT_SID_BASE)]
+        sid_base: u32,
+        /// Answer with this address instead of NXDOMAIN (`rpz`, `unbound`, `dnsmasq`;
+        /// `hosts` uses 0.0.0.0 without it).
+        #[arg(long, value_name = "ADDRESS")]
+        sinkhole: Option<IpAddr>,
+        /// SOA serial of the `rpz` zone; seconds since 1970 when not given.
+        #[arg(long, value_name = "N")]
+        serial: Option<u32>,
+        /// Write to this file (replaced atomically) instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Turn third-party block lists into a catalog or a compiled list.
+    ///
+    /// Lines that cannot be used are reported as `file:line: why` and skipped; a count of
+    /// lines used and skipped ends the run. OUT's extension picks what is written: `.toml`
+    /// or `.json` catalog, `.ddns` compiled list, anything else a plain list.
+    Import {
+        /// The format of the input files.
+        #[arg(long, value_enum)]
+        format: import::ImportFormat,
+        /// Provider id for the imported entries (a plain list's own provider column wins).
+        #[arg(long, value_name = "ID", default_value = ddns_core::CUSTOM_PROVIDER)]
+        provider: String,
+        /// Zone name that absolute owner names of an `rpz` file end with, when the file has
+        /// no `$ORIGIN` line.
+        #[arg(long, value_name = "ZONE")]
+        origin: Option<String>,
+        /// Write nothing and exit with status 2 when any line is skipped.
+        #[arg(long)]
+        strict: bool,
+        /// Where to write the result (replaced atomically).
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// Input files.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 /// A failure to report on stderr before exiting with status 2.
+#[derive(Debug)]
 struct Failure(String);
 
 macro_rules! failure_from {
@@ -108,21 +192,72 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let list = cli.list.as_deref();
     match cli.command {
-        Command::Check { json, names } => check(&load(cli.list.as_deref())?, json, names),
+        Command::Check { json, names } => check::check(&load(list)?, json, names),
         Command::Providers { json, markdown } => {
             let format = match (json, markdown) {
-                (true, _) => ProvidersFormat::Json,
-                (false, true) => ProvidersFormat::Markdown,
-                (false, false) => ProvidersFormat::Text,
+                (true, _) => providers::ProvidersFormat::Json,
+                (false, true) => providers::ProvidersFormat::Markdown,
+                (false, false) => providers::ProvidersFormat::Text,
             };
-            providers(&load(cli.list.as_deref())?, format)
+            providers::providers(&load(list)?, format)
         }
         Command::Compile {
             inputs,
             output,
             strict,
-        } => compile(&inputs, &output, strict),
+        } => compile::compile(&inputs, &output, strict),
+        Command::Scan {
+            format,
+            json,
+            summary,
+            strict,
+            files,
+        } => {
+            let options = scan::ScanOptions {
+                format,
+                json,
+                summary,
+                strict,
+            };
+            scan::scan(&load(list)?, &options, &files)
+        }
+        Command::Export {
+            format,
+            sid_base,
+            sinkhole,
+            serial,
+            output,
+        } => {
+            let options = export::ExportOptions {
+                format,
+                sid_base,
+                sinkhole,
+                serial,
+                source: list.map_or_else(
+                    || "the embedded default list".to_string(),
+                    |path| path.display().to_string(),
+                ),
+            };
+            export::export(&load(list)?, &options, output.as_deref())
+        }
+        Command::Import {
+            format,
+            provider,
+            origin,
+            strict,
+            output,
+            files,
+        } => {
+            let options = import::ImportOptions {
+                format,
+                provider,
+                origin,
+                strict,
+            };
+            import::import(&options, &files, &output)
+        }
     }
 }
 
@@ -152,379 +287,4 @@ fn is_compiled(path: &Path) -> Result<bool, Failure> {
         }
     }
     Ok(read == head.len() && head == MAGIC)
-}
-
-// ---- check ---------------------------------------------------------------------------
-
-/// One name's answer as `--json` prints it.
-#[derive(Serialize)]
-struct Answer<'a> {
-    name: String,
-    verdict: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    provider: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    provider_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    abuse: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    base: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sub_domain: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sub_labels: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    malformed: Option<bool>,
-}
-
-/// Bytes as text a terminal shows safely: printable ASCII as is, the rest escaped.
-fn shown(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(text) if !text.chars().any(char::is_control) => text.to_string(),
-        _ => bytes.escape_ascii().to_string(),
-    }
-}
-
-/// The host part of `name` in front of the base domain, without the separating dot.
-fn sub_domain(name: &[u8], found: &Match) -> Option<String> {
-    let start = found.base_span().start;
-    (start > 0).then(|| shown(&name[..start - 1]))
-}
-
-fn answer<'m>(matcher: &'m Matcher, name: &[u8]) -> (Answer<'m>, bool) {
-    let Some(found) = matcher.find_host(name) else {
-        let none = Answer {
-            name: shown(name),
-            verdict: "none",
-            provider: None,
-            provider_name: None,
-            abuse: None,
-            base: None,
-            sub_domain: None,
-            sub_labels: None,
-            malformed: None,
-        };
-        return (none, false);
-    };
-    let provider = matcher.provider(found.provider());
-    let blocked = found.verdict() == Verdict::Block;
-    let answer = Answer {
-        name: shown(name),
-        verdict: if blocked { "block" } else { "allow" },
-        provider: Some(provider.id()),
-        provider_name: Some(provider.name()),
-        abuse: Some(provider.abuse().as_str()),
-        base: Some(shown(&name[found.base_span()]).to_ascii_lowercase()),
-        sub_domain: sub_domain(name, &found),
-        sub_labels: Some(found.sub_labels()),
-        malformed: Some(found.is_malformed()),
-    };
-    (answer, blocked)
-}
-
-fn write_text(out: &mut impl Write, answer: &Answer<'_>) -> io::Result<()> {
-    let name = &answer.name;
-    let (Some(id), Some(provider), Some(base)) =
-        (answer.provider, answer.provider_name, &answer.base)
-    else {
-        return writeln!(out, "{name}: no match");
-    };
-    let malformed = if answer.malformed == Some(true) {
-        ", malformed"
-    } else {
-        ""
-    };
-    if answer.verdict == "allow" {
-        return writeln!(
-            out,
-            "{name}: allowed by {base} ({provider} [{id}]){malformed}"
-        );
-    }
-    match &answer.sub_domain {
-        Some(sub) => writeln!(
-            out,
-            "{name}: {provider} [{id}], base {base}, sub-domain {sub}{malformed}"
-        ),
-        None => writeln!(
-            out,
-            "{name}: {provider} [{id}], base {base}, no sub-domain{malformed}"
-        ),
-    }
-}
-
-fn check(matcher: &Matcher, json: bool, names: Vec<String>) -> Result<ExitCode, Failure> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let mut matched = false;
-    let mut failed = false;
-    let mut one = |name: &[u8], out: &mut BufWriter<_>| -> io::Result<()> {
-        let (answer, blocked) = answer(matcher, name);
-        matched |= blocked;
-        if json {
-            serde_json::to_writer(&mut *out, &answer)?;
-            writeln!(out)
-        } else {
-            write_text(out, &answer)
-        }
-    };
-    if names.is_empty() {
-        let stdin = io::stdin();
-        let mut input = stdin.lock();
-        let mut line = Vec::new();
-        let mut number = 0usize;
-        loop {
-            line.clear();
-            match input.read_until(b'\n', &mut line) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(err) => {
-                    eprintln!("ddns: <stdin>:{}: cannot read: {err}", number + 1);
-                    failed = true;
-                    break;
-                }
-            }
-            number += 1;
-            let name = line.strip_suffix(b"\n").unwrap_or(&line);
-            let name = name.strip_suffix(b"\r").unwrap_or(name);
-            let name = name.trim_ascii();
-            if !name.is_empty() {
-                one(name, &mut out)?;
-            }
-        }
-    } else {
-        for (index, name) in names.iter().enumerate() {
-            if name.is_empty() {
-                eprintln!("ddns: argument {}: empty name", index + 1);
-                failed = true;
-                continue;
-            }
-            one(name.as_bytes(), &mut out)?;
-        }
-    }
-    out.flush()?;
-    Ok(ExitCode::from(match (failed, matched) {
-        (true, _) => 2,
-        (false, true) => 0,
-        (false, false) => 1,
-    }))
-}
-
-// ---- providers -----------------------------------------------------------------------
-
-#[derive(Serialize)]
-struct ProviderRow<'a> {
-    id: &'a str,
-    name: &'a str,
-    website: Option<&'a str>,
-    country: Option<&'a str>,
-    abuse: &'static str,
-    free_subdomains: bool,
-    block_entries: u32,
-    allow_entries: u32,
-}
-
-#[derive(Serialize)]
-struct ProviderList<'a> {
-    provider_count: usize,
-    entry_count: u64,
-    providers: Vec<ProviderRow<'a>>,
-}
-
-/// How `ddns providers` prints its list.
-#[derive(Clone, Copy)]
-enum ProvidersFormat {
-    Text,
-    Json,
-    Markdown,
-}
-
-fn providers(matcher: &Matcher, format: ProvidersFormat) -> Result<ExitCode, Failure> {
-    let rows: Vec<ProviderRow<'_>> = matcher
-        .providers()
-        .iter()
-        .map(|p| ProviderRow {
-            id: p.id(),
-            name: p.name(),
-            website: p.website(),
-            country: p.country(),
-            abuse: p.abuse().as_str(),
-            free_subdomains: p.offers_free_subdomains(),
-            block_entries: p.block_entries(),
-            allow_entries: p.allow_entries(),
-        })
-        .collect();
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    match format {
-        ProvidersFormat::Json => {
-            let list = ProviderList {
-                provider_count: rows.len(),
-                entry_count: matcher.entry_count(),
-                providers: rows,
-            };
-            serde_json::to_writer_pretty(&mut out, &list)?;
-            writeln!(out)?;
-        }
-        ProvidersFormat::Markdown => write_markdown(&mut out, rows)?,
-        ProvidersFormat::Text => write_table(&mut out, &rows, matcher.entry_count())?,
-    }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The plain table: one aligned line per provider, in list order.
-fn write_table(out: &mut impl Write, rows: &[ProviderRow<'_>], entry_count: u64) -> io::Result<()> {
-    let id_width = rows.iter().map(|r| r.id.len()).max().unwrap_or(0).max(2);
-    let name_width = rows
-        .iter()
-        .map(|r| r.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(4);
-    writeln!(
-        out,
-        "{:id_width$}  {:name_width$}  {:>6}  {:>5}  {:12}  FREE",
-        "ID", "NAME", "BLOCK", "ALLOW", "ABUSE"
-    )?;
-    for row in rows {
-        writeln!(
-            out,
-            "{:id_width$}  {:name_width$}  {:>6}  {:>5}  {:12}  {}",
-            row.id,
-            row.name,
-            row.block_entries,
-            row.allow_entries,
-            row.abuse,
-            if row.free_subdomains { "yes" } else { "no" }
-        )?;
-    }
-    writeln!(out, "{} providers, {} entries", rows.len(), entry_count)?;
-    Ok(())
-}
-
-/// A Markdown table sorted by provider id, then a totals line.
-fn write_markdown(out: &mut impl Write, mut rows: Vec<ProviderRow<'_>>) -> io::Result<()> {
-    rows.sort_by(|a, b| a.id.cmp(b.id));
-    writeln!(
-        out,
-        "| Provider id | Name | Country | Free sub-domains | Abuse posture | Block entries | Allow entries |"
-    )?;
-    writeln!(out, "| --- | --- | --- | --- | --- | ---: | ---: |")?;
-    for row in &rows {
-        let name = match row.website {
-            Some(url) => format!("[{}]({})", markdown_text(row.name), markdown_url(url)),
-            None => markdown_text(row.name),
-        };
-        writeln!(
-            out,
-            "| {} | {name} | {} | {} | {} | {} | {} |",
-            markdown_id(row.id),
-            row.country.map_or_else(|| "-".to_string(), markdown_text),
-            if row.free_subdomains { "yes" } else { "no" },
-            row.abuse,
-            row.block_entries,
-            row.allow_entries,
-        )?;
-    }
-    let block: u64 = rows.iter().map(|r| u64::from(r.block_entries)).sum();
-    let allow: u64 = rows.iter().map(|r| u64::from(r.allow_entries)).sum();
-    writeln!(out)?;
-    writeln!(
-        out,
-        "Total: {}, {} ({block} block, {allow} allow).",
-        counted(rows.len() as u64, "provider"),
-        counted(block + allow, "entry"),
-    )
-}
-
-/// `1 provider`, `2 providers`, `1 entry`, `3 entries`.
-fn counted(count: u64, noun: &str) -> String {
-    match (count, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{count} {stem}ies"),
-        (_, None) => format!("{count} {noun}s"),
-    }
-}
-
-/// A provider id as code; one holding characters catalogs do not allow in ids (a compiled
-/// list from elsewhere) as escaped text instead.
-fn markdown_id(id: &str) -> String {
-    let plain = id
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
-    if plain && !id.is_empty() {
-        format!("`{id}`")
-    } else {
-        markdown_text(id)
-    }
-}
-
-/// Text for a Markdown table cell: characters Markdown would read as syntax are escaped.
-fn markdown_text(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
-/// A URL as a Markdown link destination inside a table cell.
-fn markdown_url(url: &str) -> String {
-    let mut encoded = String::with_capacity(url.len());
-    for c in url.chars() {
-        match c {
-            ' ' => encoded.push_str("%20"),
-            '(' => encoded.push_str("%28"),
-            ')' => encoded.push_str("%29"),
-            '<' => encoded.push_str("%3C"),
-            '>' => encoded.push_str("%3E"),
-            '|' => encoded.push_str("%7C"),
-            _ => encoded.push(c),
-        }
-    }
-    encoded
-}
-
-// ---- compile -------------------------------------------------------------------------
-
-fn compile(inputs: &[PathBuf], output: &Path, strict: bool) -> Result<ExitCode, Failure> {
-    let mut catalog = Catalog::new();
-    for input in inputs {
-        if is_compiled(input)? {
-            return Err(Failure(format!(
-                "{}: already a compiled list; give the catalogs it was compiled from",
-                input.display()
-            )));
-        }
-        catalog.merge(Catalog::read_as(input, CatalogFormat::from_path(input))?)?;
-    }
-    let matcher = MatcherBuilder::new()
-        .reject_redundant(strict)
-        .build(&catalog)?;
-    let bytes = matcher.as_bytes();
-    // Write next to the target and rename over it, so a process mapping the old file never
-    // sees a half-written one.
-    let mut temporary = output.as_os_str().to_owned();
-    temporary.push(format!(".{}.tmp", std::process::id()));
-    let temporary = PathBuf::from(temporary);
-    let written =
-        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, output));
-    if let Err(err) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(Failure(format!(
-            "{}: cannot write: {err}",
-            output.display()
-        )));
-    }
-    eprintln!(
-        "ddns: wrote {}: {} providers, {} entries, {} bytes",
-        output.display(),
-        matcher.providers().len(),
-        matcher.entry_count(),
-        bytes.len()
-    );
-    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,29 @@
+//! Helpers every command's output goes through: showing untrusted bytes safely and replacing
+//! files atomically.
+
+use std::path::{Path, PathBuf};
+
+use crate::Failure;
+
+/// Bytes as text a terminal shows safely: printable ASCII as is, the rest escaped.
+pub(crate) fn shown(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !text.chars().any(char::is_control) => text.to_string(),
+        _ => bytes.escape_ascii().to_string(),
+    }
+}
+
+/// Writes `bytes` next to `path` and renames the result over it, so a process reading (or
+/// memory-mapping) the old file never sees a half-written one.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    let temporary = PathBuf::from(temporary);
+    let written =
+        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if let Err(err) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(Failure(format!("{}: cannot write: {err}", path.display())));
+    }
+    Ok(())
+}

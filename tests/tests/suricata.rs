@@ -1,0 +1,701 @@
+//! The Suricata 7 shim (plugins/suricata/) end to end: pcaps generated here are read by the
+//! real `suricata -r` with the shim's rules, scripts and configuration snippet, and eve.json
+//! must hold exactly the expected alerts, each with its provider; `ddns check` must decide
+//! every name the same way. Then hostile names (bytes no host name holds, over-long names,
+//! empty server names and hosts), a custom list from `ddns compile`, and the ways the shim
+//! refuses to match: a library of another ABI version, no library, a list that does not open.
+//!
+//! Suricata 7 must be installed (scripts/test.sh installs it); without it these tests fail
+//! and say how to install it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use ddns_tests::pcap::{
+    Endpoint, Pcap, dns_over_tcp, dns_query, dns_response, http_get, http_ok, tls_client_finish,
+    tls_client_hello, tls_server_hello,
+};
+use ddns_tests::{LibraryKind, ddns_binary, ddns_library, repo_root, target_dir};
+use serde_json::Value;
+
+/// The sids of ddns.rules, by the buffer each rule inspects.
+const SID_DNS: u64 = 1_995_101;
+const SID_TLS: u64 = 1_995_102;
+const SID_HTTP: u64 = 1_995_103;
+
+/// The packaged configuration the test configuration includes.
+const PACKAGED_CONFIG: &str = "/etc/suricata/suricata.yaml";
+
+const INSTALL_HINT: &str = "install Suricata 7 from Debian bookworm-backports: add the \
+    `bookworm-backports` suite (component `main`) to apt's sources on the mirror apt already \
+    uses, then `apt-get update && apt-get install -t bookworm-backports suricata` (or run \
+    `bash scripts/test.sh`, which does both)";
+
+/// Where a name travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Carrier {
+    /// A DNS query over UDP, answered.
+    DnsUdp,
+    /// A DNS query inside a TCP connection (several queries share it), answered.
+    DnsTcp,
+    /// The server name of a TLS ClientHello.
+    TlsSni,
+    /// The Host header of an HTTP/1.1 request, answered.
+    HttpHost,
+}
+
+impl Carrier {
+    fn sid(self) -> u64 {
+        match self {
+            Carrier::DnsUdp | Carrier::DnsTcp => SID_DNS,
+            Carrier::TlsSni => SID_TLS,
+            Carrier::HttpHost => SID_HTTP,
+        }
+    }
+}
+
+/// One name in the fixture and what must come of it: `Some((provider id, base domain))` for
+/// an alert, `None` for silence.
+struct Case {
+    carrier: Carrier,
+    name: &'static str,
+    expect: Option<(&'static str, &'static str)>,
+}
+
+const fn case(
+    carrier: Carrier,
+    name: &'static str,
+    expect: Option<(&'static str, &'static str)>,
+) -> Case {
+    Case {
+        carrier,
+        name,
+        expect,
+    }
+}
+
+use Carrier::{DnsTcp, DnsUdp, HttpHost, TlsSni};
+
+/// The fixture: positives from several providers of the default list, near misses, upper
+/// case, trailing dots, ports, and an allow entry (www.duckdns.org).
+const CASES: &[Case] = &[
+    case(DnsUdp, "x7.duckdns.org", Some(("duckdns", "duckdns.org"))),
+    case(
+        DnsUdp,
+        "CAM-01.HOME.DUCKDNS.ORG",
+        Some(("duckdns", "duckdns.org")),
+    ),
+    case(DnsUdp, "foo.no-ip.org", Some(("noip", "no-ip.org"))),
+    case(DnsUdp, "x.mooo.com", Some(("freedns-afraid", "mooo.com"))),
+    case(DnsUdp, "a.3322.org", Some(("pubyun", "3322.org"))),
+    case(DnsUdp, "nas.synology.me", Some(("synology", "synology.me"))),
+    // A byte DNS host names may not hold does not hide the match.
+    case(
+        DnsUdp,
+        "c2_beacon.duckdns.org",
+        Some(("duckdns", "duckdns.org")),
+    ),
+    case(DnsUdp, "notduckdns.org", None),
+    case(DnsUdp, "duckdns.org.evil.com", None),
+    case(DnsUdp, "www.duckdns.org", None),
+    case(DnsUdp, "www.example.com", None),
+    case(DnsTcp, "tcp-c2.hopto.org", Some(("noip", "hopto.org"))),
+    case(DnsTcp, "www.example.org", None),
+    case(TlsSni, "c2.ddns.net", Some(("noip", "ddns.net"))),
+    case(TlsSni, "Upper.DynDNS.ORG.", Some(("dyn", "dyndns.org"))),
+    case(TlsSni, "www.duckdns.org", None),
+    case(TlsSni, "duckdns.org.evil.com", None),
+    case(HttpHost, "myhost.dynu.net", Some(("dynu", "dynu.net"))),
+    case(
+        HttpHost,
+        "X7.DuckDNS.org:8080",
+        Some(("duckdns", "duckdns.org")),
+    ),
+    case(
+        HttpHost,
+        "evil.duckdns.org.",
+        Some(("duckdns", "duckdns.org")),
+    ),
+    case(HttpHost, "notduckdns.org", None),
+    case(HttpHost, "www.duckdns.org:80", None),
+    case(HttpHost, "192.168.1.1:8080", None),
+];
+
+/// The resolver, TLS server and web server every client talks to.
+const RESOLVER: Endpoint = Endpoint::new([192, 0, 2, 53], 53);
+const TLS_SERVER: Endpoint = Endpoint::new([192, 0, 2, 43], 443);
+const WEB_SERVER: Endpoint = Endpoint::new([192, 0, 2, 80], 80);
+/// The address the resolver answers with.
+const ANSWER: [u8; 4] = [198, 51, 100, 7];
+
+/// The client of case number `index`: its source port tells the alerts apart. The DNS-over-TCP
+/// cases share one connection, from the port of the first of them.
+fn client(index: usize) -> Endpoint {
+    Endpoint::new([10, 0, 0, 10], 40_000 + index as u16)
+}
+
+/// Writes the fixture pcap: one flow per case, except the DNS-over-TCP cases, which share
+/// one connection. Returns the pcap and, per case, the source port its alert comes from.
+fn fixture_pcap(cases: &[Case]) -> (Vec<u8>, Vec<u16>) {
+    let mut pcap = Pcap::new();
+    let mut ports = Vec::new();
+    let mut tcp_dns: Option<(ddns_tests::pcap::TcpConnection, u16)> = None;
+    for (index, case) in cases.iter().enumerate() {
+        let name = case.name.as_bytes();
+        let id = 0x1000 + index as u16;
+        let me = client(index);
+        match case.carrier {
+            DnsUdp => {
+                pcap.udp(me, RESOLVER, &dns_query(id, name));
+                pcap.udp(RESOLVER, me, &dns_response(id, name, ANSWER));
+                ports.push(me.port);
+            }
+            DnsTcp => {
+                let (connection, port) =
+                    tcp_dns.get_or_insert_with(|| (pcap.tcp_connect(me, RESOLVER), me.port));
+                connection.client_sends(&mut pcap, &dns_over_tcp(&dns_query(id, name)));
+                connection.server_sends(&mut pcap, &dns_over_tcp(&dns_response(id, name, ANSWER)));
+                ports.push(*port);
+            }
+            TlsSni => {
+                let mut connection = pcap.tcp_connect(me, TLS_SERVER);
+                connection.client_sends(&mut pcap, &tls_client_hello(name));
+                connection.server_sends(&mut pcap, &tls_server_hello());
+                connection.client_sends(&mut pcap, &tls_client_finish());
+                connection.close(&mut pcap);
+                ports.push(me.port);
+            }
+            HttpHost => {
+                let mut connection = pcap.tcp_connect(me, WEB_SERVER);
+                connection.client_sends(&mut pcap, &http_get(name));
+                connection.server_sends(&mut pcap, &http_ok());
+                connection.close(&mut pcap);
+                ports.push(me.port);
+            }
+        }
+    }
+    if let Some((connection, _)) = tcp_dns {
+        connection.close(&mut pcap);
+    }
+    (pcap.into_bytes(), ports)
+}
+
+/// The installed `suricata`, checked to be version 7.
+fn suricata() -> &'static Path {
+    static FOUND: OnceLock<PathBuf> = OnceLock::new();
+    FOUND.get_or_init(|| {
+        let version = Command::new("suricata").arg("-V").output();
+        let version = match version {
+            Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
+            Ok(out) => panic!(
+                "`suricata -V` failed ({}): {}; {INSTALL_HINT}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            ),
+            Err(err) => panic!("suricata is not installed ({err}); {INSTALL_HINT}"),
+        };
+        assert!(
+            version.contains("version 7."),
+            "the Lua shim is for Suricata 7 (LuaJIT with ffi), found: {}; {INSTALL_HINT}",
+            version.trim()
+        );
+        assert!(
+            Path::new(PACKAGED_CONFIG).exists(),
+            "{PACKAGED_CONFIG} is missing; {INSTALL_HINT}"
+        );
+        PathBuf::from("suricata")
+    })
+}
+
+fn plugin_dir() -> PathBuf {
+    repo_root().join("plugins/suricata")
+}
+
+/// A fresh directory for one test's files under the target directory.
+fn work_dir(test: &str) -> PathBuf {
+    let dir = target_dir().join("suricata-tests").join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("log")).expect("create the test directory");
+    dir
+}
+
+/// What one `suricata -r` left behind.
+struct Run {
+    events: Vec<Value>,
+    /// Standard output, standard error and suricata.log together.
+    log: String,
+}
+
+impl Run {
+    fn alerts(&self) -> impl Iterator<Item = &Value> {
+        self.events
+            .iter()
+            .filter(|event| event["event_type"] == "alert")
+    }
+
+    fn log_mentions(&self, text: &str) -> bool {
+        self.log.contains(text)
+    }
+}
+
+/// Runs `suricata -r pcap` as plugins/suricata/README.md sets it up: the packaged
+/// configuration, the shim's snippet, its rules and scripts in default-rule-path; and
+/// `environment` for the Lua scripts. Checks that it exits cleanly and loaded the rules.
+fn run_suricata(dir: &Path, pcap: &[u8], environment: &[(&str, &Path)]) -> Run {
+    let suricata = suricata();
+    let plugin = plugin_dir();
+    let config = dir.join("suricata.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "%YAML 1.1\n---\ninclude:\n  - {PACKAGED_CONFIG}\n  - {}\n\
+             default-rule-path: {}\nrule-files:\n  - ddns.rules\n\
+             # Runs side by side: no shared command socket.\n\
+             unix-command.enabled: no\n",
+            plugin.join("ddns.yaml").display(),
+            plugin.display()
+        ),
+    )
+    .expect("write suricata.yaml");
+    let pcap_path = dir.join("input.pcap");
+    std::fs::write(&pcap_path, pcap).expect("write the pcap");
+    let log_dir = dir.join("log");
+
+    let mut command = Command::new(suricata);
+    command
+        .arg("-c")
+        .arg(&config)
+        .arg("-r")
+        .arg(&pcap_path)
+        .arg("-l")
+        .arg(&log_dir)
+        .env_remove("DDNS_LIST")
+        .env_remove("DDNS_LIBRARY");
+    for (key, value) in environment {
+        command.env(key, value);
+    }
+    let out: Output = command
+        .output()
+        .unwrap_or_else(|err| panic!("run {command:?}: {err}"));
+    let mut log = String::from_utf8_lossy(&out.stdout).into_owned();
+    log.push_str(&String::from_utf8_lossy(&out.stderr));
+    log.push_str(&std::fs::read_to_string(log_dir.join("suricata.log")).unwrap_or_default());
+    assert!(
+        out.status.success(),
+        "suricata failed ({}):\n{log}",
+        out.status
+    );
+    assert!(
+        log.contains("3 rules successfully loaded, 0 rules failed"),
+        "the three ddns rules did not all load:\n{log}"
+    );
+    let eve = std::fs::read_to_string(log_dir.join("eve.json")).expect("read eve.json");
+    let events = eve
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("eve.json holds JSON lines"))
+        .collect();
+    Run { events, log }
+}
+
+/// This build's libddns.so, for DDNS_LIBRARY.
+fn this_build_library() -> PathBuf {
+    ddns_library(LibraryKind::Shared)
+}
+
+/// An alert reduced to what the test compares: (sid, source port, flowvars).
+fn alert_key(alert: &Value) -> (u64, u16, BTreeMap<String, String>) {
+    let sid = alert["alert"]["signature_id"].as_u64().expect("a sid");
+    let port = alert["src_port"].as_u64().expect("a source port") as u16;
+    let mut flowvars = BTreeMap::new();
+    for var in alert["metadata"]["flowvars"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        for (key, value) in var.as_object().expect("flowvar objects") {
+            flowvars.insert(key.clone(), value.as_str().unwrap_or_default().to_string());
+        }
+    }
+    (sid, port, flowvars)
+}
+
+/// `ddns check --json` on `names`: one parsed answer per name.
+fn ddns_check(names: &[&str], list: Option<&Path>) -> Vec<Value> {
+    let mut command = Command::new(ddns_binary());
+    if let Some(list) = list {
+        command.arg("--list").arg(list);
+    }
+    let out = command
+        .arg("check")
+        .arg("--json")
+        .args(names)
+        .output()
+        .expect("run ddns check");
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "ddns check failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("UTF-8 output")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect()
+}
+
+#[test]
+fn eve_json_holds_exactly_the_expected_alerts_with_their_providers() {
+    let dir = work_dir("fixture");
+    let (pcap, ports) = fixture_pcap(CASES);
+    let library = this_build_library();
+    let run = run_suricata(&dir, &pcap, &[("DDNS_LIBRARY", &library)]);
+
+    // Every name was parsed by Suricata, so the silence about the negatives means something.
+    for case in CASES {
+        let seen = run.events.iter().any(|event| match case.carrier {
+            DnsUdp | DnsTcp => event["event_type"] == "dns" && event["dns"]["rrname"] == case.name,
+            TlsSni => event["event_type"] == "tls" && event["tls"]["sni"] == case.name,
+            HttpHost => {
+                event["event_type"] == "http"
+                    && event["http"]["hostname"]
+                        .as_str()
+                        .is_some_and(|host| host.eq_ignore_ascii_case(host_only(case.name)))
+            }
+        });
+        assert!(
+            seen,
+            "Suricata logged no {:?} event for {}",
+            case.carrier, case.name
+        );
+    }
+
+    let answers = ddns_check(&CASES.iter().map(|c| c.name).collect::<Vec<_>>(), None);
+    let mut expected = Vec::new();
+    for ((case, port), answer) in CASES.iter().zip(&ports).zip(&answers) {
+        // `ddns check` decides every name as the fixture says...
+        assert_eq!(answer["name"], case.name);
+        let blocked = answer["verdict"] == "block";
+        assert_eq!(
+            blocked,
+            case.expect.is_some(),
+            "ddns check on {}",
+            case.name
+        );
+        let Some((provider, base)) = case.expect else {
+            continue;
+        };
+        assert_eq!(answer["provider"], provider, "{}", case.name);
+        assert_eq!(answer["base"], base, "{}", case.name);
+        // ...and Suricata alerts on exactly the blocked names, with the same provider.
+        let flowvars = BTreeMap::from([
+            (
+                "ddns_provider".to_string(),
+                answer["provider_name"].as_str().unwrap().to_string(),
+            ),
+            ("ddns_provider_id".to_string(), provider.to_string()),
+            ("ddns_base".to_string(), base.to_string()),
+        ]);
+        expected.push((case.carrier.sid(), *port, flowvars));
+    }
+    let mut got: Vec<_> = run.alerts().map(alert_key).collect();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected, "eve.json alerts differ from the fixture's");
+    assert!(
+        !run.log_mentions("ddns:"),
+        "the scripts logged a problem:\n{}",
+        run.log
+    );
+}
+
+/// The host part of a Host header value, as Suricata logs it: without the port.
+fn host_only(host: &str) -> &str {
+    match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    }
+}
+
+/// A pcap of DNS queries over UDP for `names`, one flow each.
+fn dns_pcap(names: &[&str]) -> Vec<u8> {
+    let mut pcap = Pcap::new();
+    for (index, name) in names.iter().enumerate() {
+        let id = index as u16 + 1;
+        pcap.udp(client(index), RESOLVER, &dns_query(id, name.as_bytes()));
+    }
+    pcap.into_bytes()
+}
+
+#[test]
+fn a_compiled_list_named_by_ddns_list_replaces_the_default() {
+    let dir = work_dir("custom-list");
+    let source = dir.join("mine.txt");
+    std::fs::write(
+        &source,
+        "example-ddns.net acme\n!www.example-ddns.net acme\n",
+    )
+    .unwrap();
+    let list = dir.join("mine.ddns");
+    let compiled = Command::new(ddns_binary())
+        .arg("compile")
+        .arg(&source)
+        .arg("-o")
+        .arg(&list)
+        .output()
+        .expect("run ddns compile");
+    assert!(compiled.status.success(), "ddns compile failed");
+
+    let names = [
+        "cam.example-ddns.net",
+        "www.example-ddns.net",
+        "x7.duckdns.org",
+    ];
+    let library = this_build_library();
+    let run = run_suricata(
+        &dir,
+        &dns_pcap(&names),
+        &[("DDNS_LIBRARY", &library), ("DDNS_LIST", &list)],
+    );
+    let got: Vec<_> = run.alerts().map(alert_key).collect();
+    let flowvars = BTreeMap::from([
+        ("ddns_provider".to_string(), "acme".to_string()),
+        ("ddns_provider_id".to_string(), "acme".to_string()),
+        ("ddns_base".to_string(), "example-ddns.net".to_string()),
+    ]);
+    assert_eq!(got, [(SID_DNS, client(0).port, flowvars)]);
+
+    let answers = ddns_check(&names, Some(&list));
+    let blocked: Vec<bool> = answers.iter().map(|a| a["verdict"] == "block").collect();
+    assert_eq!(blocked, [true, false, false]);
+}
+
+/// What the hostile-names test sends: a DNS query name, a TLS server name, or a whole HTTP
+/// request.
+enum Sent {
+    Dns(Vec<u8>),
+    Sni(Vec<u8>),
+    Http(Vec<u8>),
+}
+
+#[test]
+fn hostile_names_neither_stop_the_scripts_nor_hide_a_match() {
+    use Sent::{Dns, Http, Sni};
+    let label = "a".repeat(63);
+    let over_long = format!("{label}.{label}.{label}.{label}.duckdns.org");
+    let host = |name: &[u8]| Http(http_get(name));
+    // What is sent, and Some(base) when an alert must come.
+    let cases: Vec<(Sent, Option<&str>)> = vec![
+        // Bytes no host name may hold, a NUL among them: flagged malformed, still matched.
+        (
+            Dns(b"\xff\xfe\x00x.duckdns.org".to_vec()),
+            Some("duckdns.org"),
+        ),
+        (Dns(b"sp ace.DuckDNS.org".to_vec()), Some("duckdns.org")),
+        // Over 253 bytes.
+        (Dns(over_long.into_bytes()), Some("duckdns.org")),
+        // The listed domain itself.
+        (Dns(b"duckdns.org".to_vec()), Some("duckdns.org")),
+        (Dns(b"\xff\xfe.example.com".to_vec()), None),
+        (Sni(b"".to_vec()), None),
+        (Sni(b"\x00".to_vec()), None),
+        (host(b""), None),
+        (host(b":"), None),
+        (host(b"[::1]:8080"), None),
+        // A port that is no port: malformed, still matched.
+        (host(b"x.duckdns.org:99999999"), Some("duckdns.org")),
+        (
+            host(format!("{}.duckdns.org", "b".repeat(2000)).as_bytes()),
+            Some("duckdns.org"),
+        ),
+        // An absolute URI whose host differs from the Host header: libhtp's host is checked too.
+        (
+            Http(b"GET http://c2.ddns.net/x HTTP/1.1\r\nHost: www.example.com\r\n\r\n".to_vec()),
+            Some("ddns.net"),
+        ),
+    ];
+    let mut pcap = Pcap::new();
+    let mut expected = Vec::new();
+    for (index, (sent, base)) in cases.iter().enumerate() {
+        let me = client(index);
+        let sid = match sent {
+            Dns(name) => {
+                pcap.udp(me, RESOLVER, &dns_query(index as u16 + 1, name));
+                SID_DNS
+            }
+            Sni(name) => {
+                let mut connection = pcap.tcp_connect(me, TLS_SERVER);
+                connection.client_sends(&mut pcap, &tls_client_hello(name));
+                connection.server_sends(&mut pcap, &tls_server_hello());
+                connection.close(&mut pcap);
+                SID_TLS
+            }
+            Http(request) => {
+                let mut connection = pcap.tcp_connect(me, WEB_SERVER);
+                connection.client_sends(&mut pcap, request);
+                connection.server_sends(&mut pcap, &http_ok());
+                connection.close(&mut pcap);
+                SID_HTTP
+            }
+        };
+        if let Some(base) = base {
+            expected.push((sid, me.port, base.to_string()));
+        }
+    }
+    let dir = work_dir("hostile");
+    let library = this_build_library();
+    let run = run_suricata(&dir, &pcap.into_bytes(), &[("DDNS_LIBRARY", &library)]);
+    let mut got: Vec<_> = run
+        .alerts()
+        .map(alert_key)
+        .map(|(sid, port, vars)| (sid, port, vars["ddns_base"].clone()))
+        .collect();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+    assert!(
+        !run.log_mentions("ddns:"),
+        "a script gave up on an input:\n{}",
+        run.log
+    );
+}
+
+/// Builds a shared library that exports `ddns_abi_version` returning `abi` and nothing else.
+fn fake_library(dir: &Path, abi: u32) -> PathBuf {
+    let source = dir.join("fake.c");
+    std::fs::write(
+        &source,
+        format!("unsigned int ddns_abi_version(void) {{ return {abi}u; }}\n"),
+    )
+    .unwrap();
+    let library = dir.join("libddns-fake.so");
+    let compiler = cc::Build::new()
+        .cargo_metadata(false)
+        .target(env!("DDNS_TEST_TARGET"))
+        .host(env!("DDNS_TEST_HOST"))
+        .opt_level(0)
+        .try_get_compiler()
+        .expect("a C compiler (install gcc)");
+    let status = compiler
+        .to_command()
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&library)
+        .arg(&source)
+        .status()
+        .expect("run the C compiler");
+    assert!(status.success(), "building the fake library failed");
+    library
+}
+
+/// The shim refuses: Suricata still runs to the end, loads the rules, alerts on nothing, and
+/// the reason is in its output.
+fn assert_refused(run: &Run, reason: &[&str]) {
+    assert_eq!(run.alerts().count(), 0, "alerts despite the refusal");
+    for text in reason {
+        assert!(
+            run.log_mentions(text),
+            "the log does not say {text:?}:\n{}",
+            run.log
+        );
+    }
+}
+
+#[test]
+fn a_library_of_another_abi_version_is_refused_with_both_numbers() {
+    let dir = work_dir("abi-mismatch");
+    let library = fake_library(&dir, 999);
+    let run = run_suricata(
+        &dir,
+        &dns_pcap(&["x7.duckdns.org"]),
+        &[("DDNS_LIBRARY", &library)],
+    );
+    assert_refused(
+        &run,
+        &[
+            "has ABI version 999, these scripts need ABI version 1",
+            "the dns rule matches nothing",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_library_is_logged_and_matches_nothing() {
+    let dir = work_dir("no-library");
+    let missing = dir.join("no-such-libddns.so");
+    let run = run_suricata(
+        &dir,
+        &dns_pcap(&["x7.duckdns.org"]),
+        &[("DDNS_LIBRARY", &missing)],
+    );
+    assert_refused(&run, &["ddns: cannot load", "no-such-libddns.so"]);
+}
+
+#[test]
+fn a_list_that_does_not_open_is_logged_and_matches_nothing() {
+    let dir = work_dir("bad-list");
+    let list = dir.join("garbage.ddns");
+    std::fs::write(&list, b"this is not a compiled list").unwrap();
+    let library = this_build_library();
+    let run = run_suricata(
+        &dir,
+        &dns_pcap(&["x7.duckdns.org"]),
+        &[("DDNS_LIBRARY", &library), ("DDNS_LIST", &list)],
+    );
+    assert_refused(&run, &["ddns: cannot open the list", "garbage.ddns"]);
+}
+
+/// The text between two marker lines of `text`, both excluded.
+fn between<'a>(text: &'a str, begin: &str, end: &str) -> &'a str {
+    let start = text.find(begin).expect("begin marker") + begin.len();
+    let stop = start + text[start..].find(end).expect("end marker");
+    &text[start..stop]
+}
+
+#[test]
+fn the_scripts_cdef_is_the_headers_cdef_region_as_is() {
+    let header = std::fs::read_to_string(repo_root().join("include/ddns.h")).unwrap();
+    let script = std::fs::read_to_string(plugin_dir().join("ddns.lua")).unwrap();
+    let region = between(&header, "/* ddns:cdef-begin */\n", "/* ddns:cdef-end */\n");
+    let embedded = between(&script, "ddns.CDEF = [==[\n", "]==]\n");
+    if embedded != region {
+        // Write the script as it should be, so the fix is one copy.
+        let fixed = script.replacen(embedded, region, 1);
+        let expected = target_dir().join("suricata-tests/ddns.lua.expected");
+        std::fs::create_dir_all(expected.parent().unwrap()).unwrap();
+        std::fs::write(&expected, fixed).unwrap();
+        let line = embedded
+            .lines()
+            .zip(region.lines())
+            .position(|(a, b)| a != b)
+            .map_or(embedded.lines().count().min(region.lines().count()), |at| {
+                at
+            });
+        panic!(
+            "ddns.lua's ddns.CDEF differs from include/ddns.h's cdef region at its line {}:\n\
+             header: {:?}\nscript: {:?}\nfix: cp {} plugins/suricata/ddns.lua",
+            line + 1,
+            region.lines().nth(line).unwrap_or("(end)"),
+            embedded.lines().nth(line).unwrap_or("(end)"),
+            expected.display()
+        );
+    }
+    let abi = format!("ddns.ABI_VERSION = {}\n", ddns::DDNS_ABI_VERSION);
+    assert!(script.contains(&abi), "ddns.lua must expect {abi}");
+}
+
+#[test]
+fn the_rules_use_ddns_sids_and_scripts_that_exist() {
+    let rules = std::fs::read_to_string(plugin_dir().join("ddns.rules")).unwrap();
+    let rules: Vec<&str> = rules
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect();
+    assert_eq!(rules.len(), 3);
+    for (rule, sid) in rules.iter().zip([SID_DNS, SID_TLS, SID_HTTP]) {
+        assert!(rule.contains(&format!("sid:{sid};")), "{rule}");
+        assert!(rule.contains("classtype:"), "{rule}");
+        let script = between(rule, "lua:", ";");
+        assert!(plugin_dir().join(script).exists(), "{script} is missing");
+    }
+}

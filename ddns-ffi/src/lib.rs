@@ -3,7 +3,7 @@
 //! This crate holds no matching logic: every function checks its arguments, calls
 //! ddns-core, and translates the answer. The rules every export follows:
 //!
-//! - its body runs inside [`guard!`], so a panic becomes `DDNS_ERR_PANIC` (or the return
+//! - its body runs inside the `guard!` macro, so a panic becomes `DDNS_ERR_PANIC` (or the return
 //!   type's [`Fallback`]) and never unwinds into C;
 //! - NULL and zero-length inputs are checked before any Rust reference or slice is made;
 //! - outputs are written only on `DDNS_OK`;

@@ -1,12 +1,12 @@
 //! Writes the inputs of scripts/bench-suricata.sh, the same bytes on every run:
 //!
-//!     bench-suricata-inputs list COUNT OUT.txt
-//!         COUNT synthetic DDNS base domains as a plain list (`domain provider` per line),
-//!         spread over 500 providers; none of them is in, or under, the default list.
-//!     bench-suricata-inputs pcap QUERIES PERCENT BASES.txt OUT.pcap
-//!         QUERIES DNS queries over UDP from 10,000 clients (each keeps its port, so a client
-//!         is one flow); PERCENT of them ask for a random host under a base domain of
-//!         BASES.txt (one per line), the others for ordinary names that no list holds.
+//! - `bench-suricata-inputs list COUNT OUT.txt`: COUNT synthetic DDNS base domains as a
+//!   plain list (`domain provider` per line), spread over 500 providers; none of them is in,
+//!   or under, the default list.
+//! - `bench-suricata-inputs pcap QUERIES PERCENT BASES.txt OUT.pcap`: QUERIES DNS queries
+//!   over UDP from 10,000 clients (each keeps its port, so a client is one flow); PERCENT of
+//!   them ask for a random host under a base domain of BASES.txt (one per line), the others
+//!   for ordinary names that no list holds.
 
 use std::collections::HashSet;
 use std::io::{BufWriter, Write};

@@ -190,6 +190,22 @@ fn the_quickstart_example_builds_and_matches_a_default_name() {
 }
 
 #[test]
+fn worker_threads_match_through_a_thousand_reloads_from_c() {
+    for kind in [LibraryKind::Shared, LibraryKind::Static] {
+        let exe = build_threaded("reload-threads", kind);
+        assert_eq!(
+            run(&exe, &[], None),
+            "reloads 1000, every answer from one whole list: yes\n"
+        );
+    }
+}
+
+/// Builds tests/c/reload_threads.c (C99 with POSIX threads, in glibc's libc).
+fn build_threaded(name: &str, kind: LibraryKind) -> PathBuf {
+    build(name, &["reload_threads.c"], Language::C99, kind)
+}
+
+#[test]
 fn c_programs_run_clean_under_valgrind_memcheck() {
     let valgrind = Command::new("valgrind").arg("--version").output();
     assert!(

@@ -75,8 +75,8 @@
 //! A lookup hashes the name's last two labels (folding case as it reads), checks a compact
 //! filter when the list is large, and probes a hash table of the entries' suffixes, one label
 //! further left only while longer entries exist; it allocates nothing. Most names cost one
-//! probe. The FST of the compiled list stays its canonical form and serves the wire-format
-//! entry point. See `docs/format.md` for the structures and `docs/benchmarks.md` for
+//! probe. The FST of the compiled list stays its canonical form: what
+//! [`Matcher::entries`] streams, and the fallback of a damaged table. See `docs/format.md` for the structures and `docs/benchmarks.md` for
 //! measured figures.
 //!
 //! # Quirks

@@ -1,7 +1,6 @@
-//! The matcher: compiled bytes in, answers out. Dotted names are answered from the suffix
-//! filter and table (`filter.rs`, `table.rs`); wire-format names walk the FST over the
-//! reversed labels, folding ASCII case as they go, and remember the last final state met at
-//! a label boundary (the longest entry).
+//! The matcher: compiled bytes in, answers out. Every entry point answers from the suffix
+//! filter and table (`filter.rs`, `table.rs`); the FST, the list's canonical form, is walked
+//! only when a damaged table cannot answer, and streamed by [`Matcher::entries`].
 
 use std::ffi::CStr;
 use std::fmt;
@@ -9,7 +8,7 @@ use std::ops::{Deref, Range};
 use std::path::Path;
 use std::sync::Arc;
 
-use fst::raw::{Fst, Node, Output};
+use fst::raw::{Fst, Output};
 use once_cell::sync::Lazy;
 
 use crate::catalog::{AbusePosture, Catalog};
@@ -550,7 +549,7 @@ impl Matcher {
     pub fn find_wire(&self, wire: impl AsRef<[u8]>) -> Option<Match> {
         let wire = wire.as_ref();
         let labels = WireLabels::parse(wire)?;
-        let (base_label, value) = self.walk_wire(wire, &labels)?;
+        let (base_label, value) = self.search_wire(wire, &labels)?;
         self.make_match(
             value,
             labels.start(base_label)..labels.end,
@@ -603,7 +602,7 @@ impl Matcher {
     /// Finds the longest entry a (trimmed, non-empty) dotted name is under, through the
     /// suffix filter and table (see `table.rs`): returns where it starts and its FST value.
     #[inline]
-    fn search(&self, name: &[u8]) -> Option<(usize, u64)> {
+    pub(crate) fn search(&self, name: &[u8]) -> Option<(usize, u64)> {
         let inner = &*self.inner;
         let (slots, keys) = (inner.slots.as_ref(), inner.keys.as_ref());
         let last_two = filter::last_two_labels(name)?;
@@ -639,7 +638,7 @@ impl Matcher {
     /// the longest entry that ends at the name's end and starts at a label boundary, with
     /// its FST value. Used only when the suffix table of a damaged file cannot answer.
     #[inline]
-    fn walk_dotted(&self, name: &[u8]) -> Option<(usize, u64)> {
+    pub(crate) fn walk_dotted(&self, name: &[u8]) -> Option<(usize, u64)> {
         let fst = &self.inner.fst;
         let mut node = fst.root();
         let mut out = Output::zero();
@@ -658,42 +657,41 @@ impl Matcher {
         found
     }
 
-    /// The same walk over wire-format labels, from the last label to the first, feeding a
-    /// `.` between labels. Returns the index of the leftmost label of the longest entry.
-    fn walk_wire(&self, wire: &[u8], labels: &WireLabels) -> Option<(usize, u64)> {
-        let fst = &self.inner.fst;
-        let mut node = fst.root();
-        let mut out = Output::zero();
-        let mut found = None;
-        'labels: for index in (0..labels.count).rev() {
+    /// The dotted form of a wire name's rightmost labels, as far as an entry can reach
+    /// (253 bytes, and not past a label holding a `.` byte, which is data there and so can
+    /// be part of no entry), looked up like a dotted name. Returns the index of the
+    /// leftmost label of the longest entry, with its FST value.
+    fn search_wire(&self, wire: &[u8], labels: &WireLabels) -> Option<(usize, u64)> {
+        let mut buffer = [0u8; MAX_NAME_LEN];
+        // Where each copied label starts in `buffer`, rightmost label first.
+        let mut starts = [0usize; crate::name::MAX_LABELS];
+        let mut at = buffer.len();
+        let mut copied = 0;
+        for index in (0..labels.count).rev() {
             if !labels.is_kept(index) {
                 break;
             }
-            if index + 1 < labels.count {
-                let Some((next, output)) = step(fst, &node, b'.') else {
-                    break;
-                };
-                node = next;
-                out = out.cat(output);
-            }
             let start = labels.start(index);
             let label = &wire[start + 1..start + 1 + usize::from(wire[start])];
-            for &byte in label.iter().rev() {
-                // A '.' inside a wire label is data, not a boundary: no entry continues.
-                if byte == b'.' {
-                    break 'labels;
-                }
-                let Some((next, output)) = step(fst, &node, byte.to_ascii_lowercase()) else {
-                    break 'labels;
-                };
-                node = next;
-                out = out.cat(output);
+            let separator = usize::from(copied > 0);
+            if label.contains(&b'.') || label.len() + separator > at {
+                break;
             }
-            if node.is_final() {
-                found = Some((index, out.cat(node.final_output()).value()));
+            if separator == 1 {
+                at -= 1;
+                buffer[at] = b'.';
             }
+            at -= label.len();
+            buffer[at..at + label.len()].copy_from_slice(label);
+            starts[copied] = at;
+            copied += 1;
         }
-        found
+        if copied == 0 {
+            return None;
+        }
+        let (start, value) = self.search(&buffer[at..])?;
+        let copied_index = starts[..copied].iter().position(|&s| s == at + start)?;
+        Some((labels.count - 1 - copied_index, value))
     }
 }
 
@@ -744,14 +742,6 @@ impl Iterator for Entries<'_> {
             });
         }
     }
-}
-
-/// Follows the transition for `byte`, if there is one.
-#[inline(always)]
-fn step<'f>(fst: &'f Fst<Bytes>, node: &Node<'f>, byte: u8) -> Option<(Node<'f>, Output)> {
-    let index = node.find_input(byte)?;
-    let transition = node.transition(index);
-    Some((fst.node(transition.addr), transition.out))
 }
 
 /// Compiles a [`Catalog`] into a [`Matcher`] or into the bytes of a compiled list file.

@@ -360,6 +360,11 @@ proptest! {
             }
             let expected = reference(&entries, &name);
             let found = matcher.find(&name);
+            // The suffix index and the canonical FST agree.
+            let trimmed = crate::name::trim_root(&name);
+            if !trimmed.is_empty() {
+                prop_assert_eq!(matcher.search(trimmed), matcher.walk_dotted(trimmed));
+            }
             prop_assert_eq!(
                 found.map(|m| (m.base_span().start, matcher.provider(m.provider()).id().to_string(), m.verdict() == Verdict::Allow)),
                 expected.clone(),

@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 packages=()
 # The Public Suffix List: evidence for the default catalog's psl-sourced entries.
 [ -f /usr/share/publicsuffix/public_suffix_list.dat ] || packages+=(publicsuffix)
-# libclang: bindgen reads include/ddns.h in the tests crate.
-ls /usr/lib/llvm-*/lib/libclang.so* /usr/lib/*/libclang*.so* >/dev/null 2>&1 || packages+=(libclang-dev)
+# libclang and clang's own headers: bindgen reads include/ddns.h in the tests crate. (A
+# fresh machine may carry libclang-cpp, which bindgen cannot use: ask dpkg for the package.)
+dpkg -s libclang-dev >/dev/null 2>&1 || packages+=(libclang-dev)
 # A C and C++ compiler, nm and readelf, pkg-config, make, valgrind: the C ABI tests.
 command -v cc >/dev/null 2>&1 || packages+=(gcc)
 command -v c++ >/dev/null 2>&1 || packages+=(g++)

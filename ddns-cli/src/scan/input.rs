@@ -141,18 +141,7 @@ impl Lines {
                 let line = self.start..line_end;
                 self.start = line_end + 1;
                 self.searched = self.start;
-                self.number += 1;
-                if let Some(dropped) = self.skipping.take() {
-                    return Ok(Some((
-                        self.number,
-                        Line::TooLong(dropped + line.len() as u64),
-                    )));
-                }
-                let line = &self.buf[line];
-                return Ok(Some((
-                    self.number,
-                    Line::Text(line.strip_suffix(b"\r").unwrap_or(line)),
-                )));
+                return Ok(Some(self.emit(line)));
             }
             self.searched = self.end;
             if self.eof {
@@ -162,18 +151,7 @@ impl Lines {
                 // The last line has no `\n`.
                 let line = self.start..self.end;
                 self.start = self.end;
-                self.number += 1;
-                if let Some(dropped) = self.skipping.take() {
-                    return Ok(Some((
-                        self.number,
-                        Line::TooLong(dropped + line.len() as u64),
-                    )));
-                }
-                let line = &self.buf[line];
-                return Ok(Some((
-                    self.number,
-                    Line::Text(line.strip_suffix(b"\r").unwrap_or(line)),
-                )));
+                return Ok(Some(self.emit(line)));
             }
             self.make_room();
             match self.reader.read(&mut self.buf[self.end..]) {
@@ -183,6 +161,20 @@ impl Lines {
                 Err(err) => return Err(err),
             }
         }
+    }
+
+    /// Counts the line at `range` of the buffer and returns it: its text without a final
+    /// `\r`, or its length when it was over-long and dropped.
+    fn emit(&mut self, range: std::ops::Range<usize>) -> (u64, Line<'_>) {
+        self.number += 1;
+        if let Some(dropped) = self.skipping.take() {
+            return (self.number, Line::TooLong(dropped + range.len() as u64));
+        }
+        let line = &self.buf[range];
+        (
+            self.number,
+            Line::Text(line.strip_suffix(b"\r").unwrap_or(line)),
+        )
     }
 
     /// Makes room after `end` for the next read: moves the partial line to the front, grows

@@ -228,6 +228,8 @@ fn loading(c: &mut Criterion, size_label: &str, matcher: &Matcher) {
         )
     });
     group.bench_function("open_mmap", |b| b.iter(|| Matcher::open(&path).unwrap()));
+    // The full index check for lists from untrusted sources (`Matcher::verify`).
+    group.bench_function("verify", |b| b.iter(|| matcher.verify().unwrap()));
     group.finish();
     std::fs::remove_file(&path).unwrap();
 }

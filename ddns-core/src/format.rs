@@ -129,6 +129,12 @@ pub enum LoadErrorKind {
     },
     /// The FST section is not a valid FST, or holds a different number of entries.
     BadFst(String),
+    /// The suffix filter or table does not agree with itself or with the header (only a
+    /// file crafted to pass the checksum gets this far).
+    BadIndex {
+        /// What is wrong with it.
+        what: &'static str,
+    },
 }
 
 impl LoadError {
@@ -185,6 +191,9 @@ impl fmt::Display for LoadError {
                 write!(f, "corrupt provider record {index}: {what}; {REBUILD}")
             }
             LoadErrorKind::BadFst(what) => write!(f, "corrupt FST section: {what}; {REBUILD}"),
+            LoadErrorKind::BadIndex { what } => {
+                write!(f, "corrupt suffix index: {what}; {REBUILD}")
+            }
         }
     }
 }
@@ -304,6 +313,10 @@ pub(crate) fn read_layout(bytes: &[u8], verify_checksum: bool) -> Result<Layout,
     }
     if entry_count > u64::from(u32::MAX) {
         return bad(40, "more than 2^32-1 entries");
+    }
+    if entry_count > slot_count {
+        // Every entry has a slot of the suffix table.
+        return bad(40, "more entries than suffix table slots");
     }
     if verify_checksum {
         let expected = u32_at(bytes, CHECKSUM_AT);

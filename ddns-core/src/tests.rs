@@ -342,6 +342,27 @@ proptest! {
             catalog.add_entry(&provider, entry).unwrap();
         }
         let matcher = Matcher::new(&catalog).unwrap();
+        // The entries listed from the checked suffix table are the canonical FST's, in its
+        // order, with its values.
+        let listed: Vec<(Vec<u8>, u64)> = matcher
+            .entries()
+            .map(|e| {
+                let value = u64::from(e.id.as_u32()) << 32
+                    | (e.provider.index() as u64) << 1
+                    | u64::from(e.verdict == Verdict::Allow);
+                (e.domain.bytes().rev().collect(), value)
+            })
+            .collect();
+        let canonical: Vec<(Vec<u8>, u64)> = {
+            use fst::Streamer;
+            let mut stream = matcher.fst().stream();
+            let mut all = Vec::new();
+            while let Some((key, out)) = stream.next() {
+                all.push((key.to_vec(), out.value()));
+            }
+            all
+        };
+        prop_assert_eq!(listed, canonical);
         for (prefix, suffix, flags, junk) in names {
             let mut name = prefix.join(".").into_bytes();
             if !name.is_empty() {

@@ -69,6 +69,8 @@ fn answers(matcher: &Matcher) -> Vec<Option<(String, Verdict, u32)>> {
 
 #[test]
 fn a_compiled_list_round_trips_through_bytes_static_and_a_mapped_file() {
+    assert_consistent(&Matcher::from_bytes(compiled()).unwrap());
+    Matcher::from_bytes(compiled()).unwrap().verify().unwrap();
     let bytes = compiled();
     let from_bytes = Matcher::from_bytes(bytes.clone()).unwrap();
     let leaked: &'static [u8] = Box::leak(bytes.clone().into_boxed_slice());
@@ -182,6 +184,26 @@ fn each_kind_of_damage_is_refused_by_name() {
         "{err}"
     );
 
+    // A table slot's key bytes changed, checksum made valid: the suffix index check.
+    let slots_at = good.len()
+        - [48, 56, 72, 80]
+            .iter()
+            .map(|&at| u64::from_le_bytes(good[at..at + 8].try_into().unwrap()) as usize)
+            .sum::<usize>();
+    let mut bytes = good.clone();
+    let slot = (slots_at..)
+        .step_by(32)
+        .find(|&at| bytes[at + 4..at + 8] == (u32::MAX - 1).to_le_bytes())
+        .unwrap();
+    bytes[slot + 16] = b'Z';
+    fix_checksum(&mut bytes);
+    let err = Matcher::from_bytes(bytes).unwrap().verify().unwrap_err();
+    assert!(
+        matches!(err.kind(), LoadErrorKind::BadIndex { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("corrupt suffix index"), "{err}");
+
     // Entry count that disagrees with the FST.
     let err = damaged(&|b| b[40..48].copy_from_slice(&5u64.to_le_bytes()), true);
     assert!(matches!(err.kind(), LoadErrorKind::BadFst(_)), "{err}");
@@ -202,8 +224,18 @@ fn a_header_claiming_2_pow_40_entries_or_huge_sections_allocates_nothing() {
     let mut overflowing = good.clone();
     overflowing[56..64].copy_from_slice(&u64::MAX.to_le_bytes());
     fix_checksum(&mut overflowing);
+    // A 1 GB table in a file of about 1 KB, with the file length to match.
+    let mut huge_table = good.clone();
+    huge_table[72..80].copy_from_slice(&(1u64 << 30).to_le_bytes());
+    fix_checksum(&mut huge_table);
 
-    for bytes in [huge_entries, huge_providers, huge_strings, overflowing] {
+    for bytes in [
+        huge_entries,
+        huge_providers,
+        huge_strings,
+        overflowing,
+        huge_table,
+    ] {
         let leaked: &'static [u8] = Box::leak(bytes.into_boxed_slice());
         let before = allocated();
         let err = Matcher::from_static(leaked).unwrap_err();
@@ -214,6 +246,47 @@ fn a_header_claiming_2_pow_40_entries_or_huge_sections_allocates_nothing() {
         );
         // The error itself is a small box; a hostile size would show up as gigabytes.
         assert!(used < 1024, "allocated {used} bytes for a refused header");
+    }
+
+    // A header declaring a 1 GB file, read from a file of about 1 KB.
+    let mut claims_a_gigabyte = good.clone();
+    claims_a_gigabyte[16..24].copy_from_slice(&(1u64 << 30).to_le_bytes());
+    let leaked: &'static [u8] = Box::leak(claims_a_gigabyte.into_boxed_slice());
+    let before = allocated();
+    let err = Matcher::from_static(leaked).unwrap_err();
+    let used = allocated() - before;
+    assert!(
+        matches!(err.kind(), LoadErrorKind::LengthMismatch { expected, .. } if *expected == 1 << 30),
+        "{err}"
+    );
+    assert!(used < 1024, "allocated {used} bytes for a refused header");
+}
+
+/// What every list that loads must satisfy, however it was made: each listed entry is
+/// found as itself, and any match names a listed entry that ends the name.
+fn assert_consistent(matcher: &Matcher) {
+    let listed: Vec<_> = matcher.entries().collect();
+    assert_eq!(listed.len() as u64, matcher.entry_count());
+    for entry in &listed {
+        let found = matcher
+            .find(&entry.domain)
+            .expect("a listed entry is found");
+        assert_eq!(found.entry(), entry.id, "{}", entry.domain);
+        assert_eq!(
+            (found.provider(), found.verdict()),
+            (entry.provider, entry.verdict)
+        );
+        assert_eq!(found.base_span(), 0..entry.domain.len());
+        let under = format!("x.{}", entry.domain);
+        let found = matcher
+            .find(&under)
+            .expect("a name under an entry is found");
+        let base = &under[found.base_span()];
+        assert!(
+            listed
+                .iter()
+                .any(|e| e.domain == base && e.id == found.entry())
+        );
     }
 }
 
@@ -258,6 +331,30 @@ proptest! {
         match Matcher::from_bytes(bytes) {
             Err(_) => {}
             Ok(matcher) => prop_assert_eq!(answers(&matcher), answers(&Matcher::from_bytes(good).unwrap())),
+        }
+    }
+
+    #[test]
+    fn crafted_flips_that_pass_the_checksum_are_refused_or_stay_consistent(
+        flips in prop::collection::vec((any::<prop::sample::Index>(), 1..=255u8), 1..4),
+    ) {
+        let mut bytes = compiled();
+        for (at, mask) in flips {
+            let at = 28 + at.index(bytes.len() - 28);
+            bytes[at] ^= mask;
+        }
+        fix_checksum(&mut bytes);
+        if let Ok(matcher) = Matcher::from_bytes(bytes) {
+            // Whatever loads can be read and looked up in without a panic...
+            let listed = matcher.entries().count();
+            prop_assert_eq!(listed as u64, matcher.entry_count());
+            for name in ["a.duckdns.org", "www.duckdns.org", "x.y.ddns.net", "example.com"] {
+                let _ = (matcher.find(name), matcher.find_host(name));
+            }
+            // ...and what also verifies answers consistently.
+            if matcher.verify().is_ok() {
+                assert_consistent(&matcher);
+            }
         }
     }
 }

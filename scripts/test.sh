@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what the tests need when it is missing,
-# then checks formatting and lints and runs every test, the slow and tool-bound ones too.
+# then checks formatting and lints, runs every test, the slow and tool-bound ones too, and
+# runs each fuzz target for a minute (DDNS_FUZZ_SECONDS) on its committed corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,10 @@ command -v nm >/dev/null 2>&1 || packages+=(binutils)
 command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
 command -v make >/dev/null 2>&1 || packages+=(make)
 command -v valgrind >/dev/null 2>&1 || packages+=(valgrind)
+# clang with its sanitizer runtimes: the C programs again under AddressSanitizer,
+# LeakSanitizer and UndefinedBehaviorSanitizer (tests/tests/c_programs.rs).
+command -v clang >/dev/null 2>&1 || packages+=(clang)
+dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || packages+=(libclang-rt-14-dev)
 # The resolvers whose own checkers test `ddns export`'s formats (ddns-cli/tests/export.rs):
 # unbound-checkconf, dnsmasq --test, BIND's named-checkzone for the response policy zone
 # (and Suricata, below, loads and runs the exported rules).
@@ -73,3 +78,5 @@ echo "== cargo doc (warnings are errors: broken links, missing docs)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 echo "== cargo test"
 cargo test --workspace --locked -- --include-ignored
+echo "== fuzz targets, briefly (scripts/fuzz.sh; the long runs are in docs/reliability.md)"
+bash scripts/fuzz.sh "${DDNS_FUZZ_SECONDS:-60}"

@@ -114,6 +114,6 @@ pub use catalog::{
 pub use compile::{BuildError, BuildErrorKind};
 pub use format::{FORMAT_VERSION, LoadError, LoadErrorKind, MAGIC};
 pub use matcher::{
-    EntryId, Match, Matcher, MatcherBuilder, MatcherGuard, Provider, ProviderId, ReloadableMatcher,
-    Verdict,
+    Entries, EntryId, ListedEntry, Match, Matcher, MatcherBuilder, MatcherGuard, Provider,
+    ProviderId, ReloadableMatcher, Verdict,
 };

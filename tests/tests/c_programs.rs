@@ -1,6 +1,7 @@
 //! C programs built against include/ddns.h with the system C compiler (found by the `cc`
 //! crate), as strict C99 and as C++, linked against libddns.so and libddns.a, run, and
-//! compared with their expected output; then run again under valgrind memcheck.
+//! compared with their expected output; then run again under valgrind memcheck, and built
+//! with clang's AddressSanitizer (with LeakSanitizer) and UndefinedBehaviorSanitizer.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -51,9 +52,25 @@ fn out_dir() -> PathBuf {
 
 /// Compiles `sources` (under tests/c/) into an executable linked against libddns.
 fn build(name: &str, sources: &[&str], language: Language, kind: LibraryKind) -> PathBuf {
+    build_with(
+        name,
+        sources,
+        language,
+        kind,
+        compiler(language).to_command(),
+    )
+}
+
+/// Like [`build`], with a given compiler command (and its extra flags).
+fn build_with(
+    name: &str,
+    sources: &[&str],
+    language: Language,
+    kind: LibraryKind,
+    mut command: Command,
+) -> PathBuf {
     let library = ddns_library(kind);
     let exe = out_dir().join(format!("{name}-{language:?}-{kind:?}").to_lowercase());
-    let mut command = compiler(language).to_command();
     command.arg("-I").arg(repo_root().join("include"));
     match language {
         Language::C99 => command.args(["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror"]),
@@ -97,7 +114,7 @@ fn expected(name: &str) -> String {
 }
 
 fn run(exe: &Path, args: &[&Path], wrapper: Option<&[&str]>) -> String {
-    let mut command = match wrapper {
+    let command = match wrapper {
         Some([tool, options @ ..]) => {
             let mut command = Command::new(tool);
             command.args(options).arg(exe);
@@ -105,6 +122,10 @@ fn run(exe: &Path, args: &[&Path], wrapper: Option<&[&str]>) -> String {
         }
         _ => Command::new(exe),
     };
+    run_command(command, exe, args)
+}
+
+fn run_command(mut command: Command, exe: &Path, args: &[&Path]) -> String {
     let out = command.args(args).output().expect("run the C program");
     assert!(
         out.status.success(),
@@ -229,4 +250,117 @@ fn c_programs_run_clean_under_valgrind_memcheck() {
             expected("api.expected")
         );
     }
+}
+
+#[test]
+fn the_reload_threads_program_runs_clean_under_valgrind_memcheck() {
+    let memcheck: &[&str] = &[
+        "valgrind",
+        "--quiet",
+        "--error-exitcode=99",
+        "--leak-check=full",
+        "--errors-for-leak-kinds=definite,indirect",
+        "--show-leak-kinds=definite,indirect",
+    ];
+    let exe = build_threaded("reload-threads-valgrind", LibraryKind::Shared);
+    assert_eq!(
+        run(&exe, &[], Some(memcheck)),
+        "reloads 1000, every answer from one whole list: yes\n"
+    );
+}
+
+/// clang with AddressSanitizer (LeakSanitizer included) and UndefinedBehaviorSanitizer,
+/// every finding fatal. The Rust library itself is not instrumented: ASan watches every
+/// allocation and free it makes through malloc, and every access the C side makes.
+fn sanitizing_compiler(language: Language) -> Command {
+    let clang = if matches!(language, Language::Cxx) {
+        "clang++"
+    } else {
+        "clang"
+    };
+    let found = Command::new(clang).arg("--version").output();
+    assert!(
+        found.is_ok_and(|out| out.status.success()),
+        "{clang} is not installed: install Debian's clang and libclang-rt-14-dev packages \
+         (scripts/test.sh does)"
+    );
+    let mut command = Command::new(clang);
+    command.args([
+        "-g",
+        "-O1",
+        "-fno-omit-frame-pointer",
+        "-fsanitize=address,undefined",
+        "-fno-sanitize-recover=all",
+    ]);
+    command
+}
+
+fn run_sanitized(exe: &Path, args: &[&Path]) -> String {
+    let mut command = Command::new(exe);
+    command
+        .env(
+            "ASAN_OPTIONS",
+            "detect_leaks=1:abort_on_error=0:exitcode=98",
+        )
+        .env(
+            "UBSAN_OPTIONS",
+            "print_stacktrace=1:halt_on_error=1:exitcode=97",
+        );
+    run_command(command, exe, args)
+}
+
+#[test]
+fn c_programs_run_clean_under_address_and_undefined_behavior_sanitizers() {
+    let list = compiled_list();
+    let missing = out_dir().join("no-such-list.ddns");
+    for kind in [LibraryKind::Shared, LibraryKind::Static] {
+        for language in [Language::C99, Language::Cxx] {
+            let exe = build_with(
+                "api-asan-ubsan",
+                &["api.c"],
+                language,
+                kind,
+                sanitizing_compiler(language),
+            );
+            assert_eq!(
+                run_sanitized(&exe, &[&list, &missing]),
+                expected("api.expected")
+            );
+        }
+        let exe = build_with(
+            "reload-threads-asan-ubsan",
+            &["reload_threads.c"],
+            Language::C99,
+            kind,
+            sanitizing_compiler(Language::C99),
+        );
+        assert_eq!(
+            run_sanitized(&exe, &[]),
+            "reloads 1000, every answer from one whole list: yes\n"
+        );
+    }
+}
+
+#[test]
+fn the_leak_sanitizer_sees_a_matcher_the_caller_never_frees() {
+    // The control for the test above: a program that leaks a matcher must fail there.
+    let exe = build_with(
+        "leaks-a-matcher",
+        &["leaks_a_matcher.c"],
+        Language::C99,
+        LibraryKind::Static,
+        sanitizing_compiler(Language::C99),
+    );
+    let out = Command::new(&exe)
+        .env("ASAN_OPTIONS", "detect_leaks=1:exitcode=98")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(98), "{stderr}");
+    assert!(
+        stderr.contains("LeakSanitizer: detected memory leaks"),
+        "{stderr}"
+    );
+    // The leaked blocks are the Rust library's own allocations.
+    assert!(stderr.contains("alloc::alloc"), "{stderr}");
 }

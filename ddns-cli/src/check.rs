@@ -127,7 +127,7 @@ pub(crate) fn check(
                 Ok(0) => break,
                 Ok(_) => {}
                 Err(err) => {
-                    eprintln!("ddns: <stdin>:{}: cannot read: {err}", number + 1);
+                    warn!("ddns: <stdin>:{}: cannot read: {err}", number + 1);
                     failed = true;
                     break;
                 }
@@ -143,7 +143,7 @@ pub(crate) fn check(
     } else {
         for (index, name) in names.iter().enumerate() {
             if name.is_empty() {
-                eprintln!("ddns: argument {}: empty name", index + 1);
+                warn!("ddns: argument {}: empty name", index + 1);
                 failed = true;
                 continue;
             }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use ddns_core::{Catalog, CatalogFormat, MatcherBuilder};
 
-use crate::output::write_atomically;
+use crate::output::{counted, write_atomically};
 use crate::{Failure, is_compiled};
 
 pub(crate) fn compile(
@@ -23,17 +23,25 @@ pub(crate) fn compile(
         }
         catalog.merge(Catalog::read_as(input, CatalogFormat::from_path(input))?)?;
     }
+    if catalog.entry_count() == 0 {
+        let inputs: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        return Err(Failure(format!(
+            "{}: {}",
+            inputs.join(", "),
+            crate::NO_ENTRIES
+        )));
+    }
     let matcher = MatcherBuilder::new()
         .reject_redundant(strict)
         .build(&catalog)?;
     let bytes = matcher.as_bytes();
     write_atomically(output, bytes)?;
-    eprintln!(
-        "ddns: wrote {}: {} providers, {} entries, {} bytes",
+    warn!(
+        "ddns: wrote {}: {}, {}, {}",
         output.display(),
-        matcher.providers().len(),
-        matcher.entry_count(),
-        bytes.len()
+        counted(matcher.providers().len() as u64, "provider"),
+        counted(matcher.entry_count(), "entry"),
+        counted(bytes.len() as u64, "byte")
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -569,7 +569,7 @@ fn adblock(list: &List<'_>, options: &ExportOptions) -> String {
         important[at] = needs;
     }
     if unexpressible > 0 {
-        eprintln!(
+        warn!(
             "ddns: warning: {} nested under an important exception cannot win in adblock \
              syntax",
             counted(unexpressible, "block entry")

@@ -4,6 +4,15 @@
 //!
 //! Exit status follows grep: 0 when at least one name matched, 1 when none did, 2 on error.
 
+/// `eprintln!` that survives a closed stderr (`ddns ... 2>&1 | head`): a message nobody can
+/// read is not worth a panic, and the exit status still tells what happened.
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod check;
 mod compile;
 mod entries;
@@ -12,6 +21,7 @@ mod import;
 mod output;
 mod providers;
 mod scan;
+mod verify;
 
 use std::io;
 use std::net::IpAddr;
@@ -121,6 +131,17 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Check list files completely before deploying them to sensors.
+    ///
+    /// A compiled list gets every check loading makes (header, sizes, checksum, provider
+    /// records) and the full index check (`Matcher::verify`); a catalog is parsed and
+    /// built. Prints one line per file; exit status 0 when every file is good, 2 otherwise
+    /// (every file is still checked).
+    Verify {
+        /// Compiled lists or catalogs.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Turn third-party block lists into a catalog or a compiled list.
     ///
     /// Lines that cannot be used are reported as `file:line: why` and skipped; a count of
@@ -185,7 +206,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(Failure(message)) => {
-            eprintln!("ddns: {message}");
+            warn!("ddns: {message}");
             ExitCode::from(2)
         }
     }
@@ -242,6 +263,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             export::export(&load(list)?, &options, output.as_deref())
         }
+        Command::Verify { files } => Ok(verify::verify(&files)),
         Command::Import {
             format,
             provider,
@@ -266,12 +288,31 @@ fn load(path: Option<&Path>) -> Result<Matcher, Failure> {
     let Some(path) = path else {
         return Ok(Matcher::default_ref().clone());
     };
-    if is_compiled(path)? {
-        return Ok(Matcher::open(path)?);
-    }
-    let catalog = Catalog::read(path)?;
-    Ok(Matcher::new(&catalog)?)
+    load_file(path)
 }
+
+/// A compiled list (checked completely, index included: a list given on the command line
+/// may come from anywhere) or a catalog, built. A list without entries is refused: it
+/// would silently match nothing, and is far more often a truncated download or the wrong
+/// file than what was meant.
+fn load_file(path: &Path) -> Result<Matcher, Failure> {
+    let matcher = if is_compiled(path)? {
+        let matcher = Matcher::open(path)?;
+        matcher
+            .verify()
+            .map_err(|err| Failure(format!("{}: {err}", path.display())))?;
+        matcher
+    } else {
+        Matcher::new(&Catalog::read(path)?)?
+    };
+    if matcher.entry_count() == 0 {
+        return Err(Failure(format!("{}: {NO_ENTRIES}", path.display())));
+    }
+    Ok(matcher)
+}
+
+/// Why a list without entries is refused.
+const NO_ENTRIES: &str = "no entries: a list without entries matches nothing";
 
 fn is_compiled(path: &Path) -> Result<bool, Failure> {
     use std::io::Read;

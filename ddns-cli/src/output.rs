@@ -13,6 +13,25 @@ pub(crate) fn shown(bytes: &[u8]) -> String {
     }
 }
 
+/// `count` with `noun`, plural unless it is one: "1 provider", "5 entries".
+pub(crate) fn counted(count: u64, noun: &str) -> String {
+    match (count, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{count} {stem}ies"),
+        _ => format!("{count} {noun}s"),
+    }
+}
+
+/// A diagnostic cut to a few hundred characters: a message quoting a hostile megabyte-long
+/// token stays one readable line, and says how long it was.
+pub(crate) fn cut_message(message: &str) -> std::borrow::Cow<'_, str> {
+    const SHOWN: usize = 240;
+    match message.char_indices().nth(SHOWN) {
+        None => message.into(),
+        Some((cut, _)) => format!("{}... ({} bytes in all)", &message[..cut], message.len()).into(),
+    }
+}
+
 /// Writes `bytes` next to `path` and renames the result over it, so a process reading (or
 /// memory-mapping) the old file never sees a half-written one.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {

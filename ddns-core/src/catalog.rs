@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::name::normalize_entry;
+use crate::name::{excerpt, normalize_entry};
 
 /// How a provider acts on abuse reports for host names under its domains.
 ///
@@ -293,7 +293,7 @@ impl Catalog {
             CatalogError::new(
                 CatalogErrorKind::InvalidDomain,
                 entry.origin.clone(),
-                format!("'{}': {why}", entry.domain),
+                format!("'{}': {why}", excerpt(&entry.domain)),
             )
         })?;
         let index = match self.providers.iter().position(|p| p.id == provider) {
@@ -362,18 +362,34 @@ impl Catalog {
                 format!("cannot read: {err}"),
             )
         })?;
-        let text = std::str::from_utf8(&bytes).map_err(|err| {
+        Catalog::parse_bytes(&bytes, format, &file)
+    }
+
+    /// Like [`Catalog::parse`], for bytes that may not be UTF-8 (a file, a buffer from C).
+    ///
+    /// # Errors
+    /// As [`Catalog::parse`]; invalid UTF-8 is a syntax error naming its line and column.
+    pub fn parse_bytes(
+        bytes: &[u8],
+        format: CatalogFormat,
+        file: &str,
+    ) -> Result<Catalog, CatalogError> {
+        let text = std::str::from_utf8(bytes).map_err(|err| {
             let at = err.valid_up_to();
+            let line_start = bytes[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |nl| nl + 1);
             CatalogError::new(
                 CatalogErrorKind::Syntax,
                 Some(Origin {
-                    file: Arc::from(file.as_str()),
-                    line: Some(line_at(&bytes, at)),
+                    file: Arc::from(file),
+                    line: Some(line_at(bytes, at)),
                 }),
-                format!("not UTF-8 (byte {at})"),
+                format!("not UTF-8 at column {}", at - line_start + 1),
             )
         })?;
-        Catalog::parse(text, format, &file)
+        Catalog::parse(text, format, file)
     }
 
     /// The catalog as TOML, in the format [`CatalogFormat::Toml`] reads.
@@ -591,7 +607,7 @@ fn from_repr<S: Located>(
                 CatalogError::new(
                     CatalogErrorKind::InvalidDomain,
                     Some(origin.clone()),
-                    format!("'{domain}': {why}"),
+                    format!("'{}': {why}", excerpt(&domain)),
                 )
             })?;
             entries.push(CatalogEntry {

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::catalog::{Catalog, CatalogEntry, Origin};
 use crate::format::{Index, ProviderRecord, Writer};
-use crate::name::normalize_entry;
+use crate::name::{excerpt, normalize_entry};
 use crate::table;
 
 /// The builder's knobs, shared with the build script.
@@ -108,7 +108,7 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
             let domain = normalize_entry(&item.domain).map_err(|why| {
                 BuildError::new(
                     BuildErrorKind::InvalidEntry,
-                    format!("{}: '{}': {why}", origin_of(item), item.domain),
+                    format!("{}: '{}': {why}", origin_of(item), excerpt(&item.domain)),
                 )
             })?;
             let at = arena.len();

@@ -148,6 +148,16 @@ impl WireLabels {
     }
 }
 
+/// `text` as an error message quotes it: whole when short, else its first 60 characters
+/// and its length, so that a hostile megabyte-long "domain" makes a one-line message.
+pub(crate) fn excerpt(text: &str) -> String {
+    const SHOWN: usize = 60;
+    match text.char_indices().nth(SHOWN) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}... ({} bytes)", &text[..cut], text.len()),
+    }
+}
+
 /// Checks and normalises a listed entry: ASCII letters are lower-cased and one trailing dot
 /// dropped. Returns why the text is not a valid entry otherwise.
 pub(crate) fn normalize_entry(text: &str) -> Result<String, String> {
@@ -157,7 +167,8 @@ pub(crate) fn normalize_entry(text: &str) -> Result<String, String> {
     }
     if let Some(rest) = trimmed.strip_prefix("*.") {
         return Err(format!(
-            "wildcards are implicit: an entry matches itself and every sub-domain, so write '{rest}'"
+            "wildcards are implicit: an entry matches itself and every sub-domain, so write '{}'",
+            excerpt(rest)
         ));
     }
     if !trimmed.is_ascii() {

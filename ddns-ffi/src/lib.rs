@@ -522,18 +522,7 @@ pub unsafe extern "C" fn ddns_matcher_from_catalog(
             Ok(input) => input,
             Err(status) => return status,
         };
-        let text = match std::str::from_utf8(input) {
-            Ok(text) => text,
-            Err(err) => {
-                let at = err.valid_up_to();
-                let line = input[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-                return fail(
-                    DDNS_ERR_CATALOG,
-                    &format!("<catalog>:{line}: not UTF-8 (byte {at})"),
-                );
-            }
-        };
-        let catalog = match Catalog::parse(text, format, "<catalog>") {
+        let catalog = match Catalog::parse_bytes(input, format, "<catalog>") {
             Ok(catalog) => catalog,
             Err(err) => return fail(DDNS_ERR_CATALOG, &err.to_string()),
         };

@@ -132,7 +132,7 @@ pub(crate) fn import(
     let mut total = Counts::default();
     for path in files {
         let counts = import_file(&mut import, options, path)?;
-        eprintln!(
+        warn!(
             "ddns: {}: {} used, {} skipped, {} ignored",
             path.display(),
             lines(counts.used),
@@ -168,7 +168,7 @@ pub(crate) fn import(
         _ => plain_list(&import.catalog).into_bytes(),
     };
     write_atomically(output, &bytes)?;
-    eprintln!(
+    warn!(
         "ddns: wrote {}: {} block and {} allow entries from {}",
         output.display(),
         import.block,
@@ -201,7 +201,9 @@ fn import_file(
     let file: Arc<str> = Arc::from(path.display().to_string());
     let mut parser = LineParser::new(options.format, options.origin.as_deref());
     let mut counts = Counts::default();
-    let report = |line: u32, why: &str| eprintln!("ddns: {file}:{line}: {why}");
+    let report = |line: u32, why: &str| {
+        warn!("ddns: {file}:{line}: {}", crate::output::cut_message(why));
+    };
     let mut all: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
     if all.last().is_some_and(|last| last.is_empty()) {
         all.pop();
@@ -211,7 +213,7 @@ fn import_file(
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         let parsed = match std::str::from_utf8(raw) {
             Ok(line) => parser.line(line, number),
-            Err(err) => Parsed::Skip(format!("not UTF-8 (byte {})", err.valid_up_to())),
+            Err(err) => Parsed::Skip(format!("not UTF-8 at column {}", err.valid_up_to() + 1)),
         };
         match parsed {
             Parsed::Ignore => counts.ignored += 1,

@@ -145,8 +145,8 @@ impl<'m, W: Write> Scanner<'m, W> {
     /// Writes `ddns: message` to stderr, around the progress bar if one is showing.
     pub(super) fn message(&self, message: impl Display) {
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("ddns: {message}")),
-            None => eprintln!("ddns: {message}"),
+            Some(bar) => bar.suspend(|| warn!("ddns: {message}")),
+            None => warn!("ddns: {message}"),
         }
     }
 
@@ -248,6 +248,12 @@ impl Parser {
                 if name.is_empty() || name.starts_with(b"#") {
                     return Ok(());
                 }
+                if name.contains(&0) {
+                    // No log writes NUL bytes: this is binary data (a pcap, an archive, a
+                    // wrong file), not a name.
+                    scanner.bad_record("binary data (a NUL byte), not a name")?;
+                    return Ok(());
+                }
                 scanner.begin_record();
                 scanner.check(None, None, Field::Text, name)?;
                 Ok(())
@@ -334,7 +340,7 @@ fn scan_input<W: Write>(
     let input = match input::open(path) {
         Ok(input) => input,
         Err(err) => {
-            eprintln!("ddns: {shown_path}: cannot open: {err}");
+            warn!("ddns: {shown_path}: cannot open: {err}");
             scanner.failed = true;
             return Ok(false);
         }
@@ -395,7 +401,7 @@ fn scan_input<W: Write>(
         bar.finish_and_clear();
     }
     if scanner.input_bad_records > BAD_RECORDS_SHOWN {
-        eprintln!(
+        warn!(
             "ddns: {}: {} bad records in all, the first {BAD_RECORDS_SHOWN} shown above",
             scanner.input, scanner.input_bad_records
         );

@@ -226,6 +226,16 @@ fn build_threaded(name: &str, kind: LibraryKind) -> PathBuf {
     build(name, &["reload_threads.c"], Language::C99, kind)
 }
 
+/// valgrind memcheck: any error, or a definite or indirect leak, fails the run.
+const MEMCHECK: &[&str] = &[
+    "valgrind",
+    "--quiet",
+    "--error-exitcode=99",
+    "--leak-check=full",
+    "--errors-for-leak-kinds=definite,indirect",
+    "--show-leak-kinds=definite,indirect",
+];
+
 #[test]
 fn c_programs_run_clean_under_valgrind_memcheck() {
     let valgrind = Command::new("valgrind").arg("--version").output();
@@ -235,18 +245,10 @@ fn c_programs_run_clean_under_valgrind_memcheck() {
     );
     let list = compiled_list();
     let missing = out_dir().join("no-such-list.ddns");
-    let memcheck: &[&str] = &[
-        "valgrind",
-        "--quiet",
-        "--error-exitcode=99",
-        "--leak-check=full",
-        "--errors-for-leak-kinds=definite,indirect",
-        "--show-leak-kinds=definite,indirect",
-    ];
     for kind in [LibraryKind::Shared, LibraryKind::Static] {
         let exe = build("api-valgrind", &["api.c"], Language::C99, kind);
         assert_eq!(
-            run(&exe, &[&list, &missing], Some(memcheck)),
+            run(&exe, &[&list, &missing], Some(MEMCHECK)),
             expected("api.expected")
         );
     }
@@ -254,17 +256,9 @@ fn c_programs_run_clean_under_valgrind_memcheck() {
 
 #[test]
 fn the_reload_threads_program_runs_clean_under_valgrind_memcheck() {
-    let memcheck: &[&str] = &[
-        "valgrind",
-        "--quiet",
-        "--error-exitcode=99",
-        "--leak-check=full",
-        "--errors-for-leak-kinds=definite,indirect",
-        "--show-leak-kinds=definite,indirect",
-    ];
     let exe = build_threaded("reload-threads-valgrind", LibraryKind::Shared);
     assert_eq!(
-        run(&exe, &[], Some(memcheck)),
+        run(&exe, &[], Some(MEMCHECK)),
         "reloads 1000, every answer from one whole list: yes\n"
     );
 }

@@ -1,17 +1,17 @@
 //! The suffix filter: a blocked Bloom filter over the last two labels of every entry, stored
 //! in the compiled list next to the FST. Every entry has at least two labels, so a name can
 //! only be under an entry whose last two labels equal the name's; when the filter says the
-//! name's last two labels are absent, the lookup ends after one cache line, without walking
-//! the FST. Most traffic is such a miss.
+//! name's last two labels are absent, the lookup ends after one cache line, without probing
+//! the suffix table. Most traffic is such a miss.
 //!
 //! The filter may answer "present" for an absent key (about 0.5% of keys at 16 bits per key);
-//! the FST walk then decides. It never answers "absent" for a present key, so it changes no
+//! the table probe then decides. It never answers "absent" for a present key, so it changes no
 //! answer.
 //!
 //! Case folding: the hash reads bytes ORed with 0x20. For letters that is lower-casing; digits,
 //! `-` and `.` already have that bit. Entries are lower-case letters, digits, `-` and `.`, so a
 //! name whose last two labels equal an entry's up to ASCII case hashes the same. Other bytes
-//! may collide, which only costs a walk.
+//! may collide, which only costs a probe.
 
 /// Bytes per block: eight 32-bit words, one bit set in each per key.
 pub(crate) const BLOCK_LEN: usize = 32;

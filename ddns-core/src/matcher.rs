@@ -279,7 +279,7 @@ impl AsRef<[u8]> for Bytes {
 
 struct Inner {
     /// The canonical form of the list, opened and counted at load. Lookups and
-    /// [`Matcher::entries`] read the checked suffix table instead; tests walk the FST to
+    /// [`Matcher::entries`] read the suffix table instead; tests walk the FST to
     /// prove the two agree.
     #[cfg_attr(not(test), allow(dead_code))]
     fst: Fst<Bytes>,

@@ -13,15 +13,8 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(lookup load catalog)
 
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked --quiet cargo-fuzz
-# cargo fuzz passes -Z flags (the sanitizer, coverage). Use a nightly toolchain when one is
-# installed; otherwise let the stable compiler accept them, which is what RUSTC_BOOTSTRAP
-# is for (the sanitizer runtimes ship with stable's standard library for this target).
-if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
-  toolchain=(+nightly)
-else
-  toolchain=()
-  export RUSTC_BOOTSTRAP=1
-fi
+# cargo fuzz passes -Z flags (the sanitizer, coverage).
+source ../scripts/zflags.sh
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

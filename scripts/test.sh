@@ -78,5 +78,10 @@ echo "== cargo doc (warnings are errors: broken links, missing docs)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 echo "== cargo test"
 cargo test --workspace --locked -- --include-ignored
+echo "== ddns-core's unit tests and reload holder under AddressSanitizer (LeakSanitizer on)"
+source scripts/zflags.sh
+ASAN_OPTIONS=detect_leaks=1 RUSTFLAGS="-Zsanitizer=address" CARGO_TARGET_DIR=target/asan \
+  cargo "${toolchain[@]}" test --locked -p ddns-core \
+  --target "$(rustc -vV | sed -n 's/^host: //p')" --lib --test reload
 echo "== fuzz targets, briefly (scripts/fuzz.sh; the long runs are in docs/reliability.md)"
 bash scripts/fuzz.sh "${DDNS_FUZZ_SECONDS:-60}"

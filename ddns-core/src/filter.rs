@@ -151,24 +151,35 @@ mod tests {
         assert_eq!(last_two_labels(b"duckdns.org"), Some(&b"duckdns.org"[..]));
         assert_eq!(last_two_labels(b"a..org"), Some(&b".org"[..]));
         assert_eq!(last_two_labels(b"org"), None);
-        // The word-at-a-time path (16 bytes or more), against the byte loop.
-        for name in [
-            &b"cam01.home.duckdns.org"[..],
-            b"a.b.c.d.e.f.g.h.i.j",
-            b"abcdefghijklmnop.q",
-            b"abcdefghijklmnopqr",
-            b"x.abcdefghijklmnopqrstuv.org",
-            b".duckdns.org.....",
-            b"\xae\xae.\xae\xae\xae\xae\xae\xae\xae\xae.\xae\xae\xae\xae.",
-        ] {
-            let expected = name.iter().rposition(|&b| b == b'.').map(|last| {
-                let start = name[..last]
-                    .iter()
-                    .rposition(|&b| b == b'.')
-                    .map_or(0, |d| d + 1);
-                &name[start..]
-            });
-            assert_eq!(last_two_labels(name), expected, "{}", name.escape_ascii());
+        // The word-at-a-time path, against the byte loop: every placement of up to three
+        // dots in names of 0-20 bytes, with bytes one bit away from a dot around them.
+        let by_bytes = |name: &[u8]| -> Option<Vec<u8>> {
+            let last = name.iter().rposition(|&b| b == b'.')?;
+            let start = name[..last]
+                .iter()
+                .rposition(|&b| b == b'.')
+                .map_or(0, |d| d + 1);
+            Some(name[start..].to_vec())
+        };
+        for len in 0..=20usize {
+            for dots in 0..(len + 1).pow(3) {
+                let mut name: Vec<u8> = (0..len).map(|i| [b'a', 0xae, b'/', b'-'][i % 4]).collect();
+                for place in [
+                    dots % (len + 1),
+                    dots / (len + 1) % (len + 1),
+                    dots / (len + 1).pow(2),
+                ] {
+                    if place < len {
+                        name[place] = b'.';
+                    }
+                }
+                assert_eq!(
+                    last_two_labels(&name).map(<[u8]>::to_vec),
+                    by_bytes(&name),
+                    "{}",
+                    name.escape_ascii()
+                );
+            }
         }
     }
 

@@ -242,8 +242,9 @@ const char *ddns_last_error(void);
 ddns_status ddns_matcher_new_default(ddns_matcher **out);
 
 /*
- * Opens a compiled list file (written by `ddns compile`), memory-mapped and fully checked
- * (header, sizes, checksum) before use. Processes opening the same file share its memory.
+ * Opens a compiled list file (written by `ddns compile`), memory-mapped and checked (header,
+ * sizes, checksum, provider records) before use; ddns_matcher_verify() also checks its index.
+ * Processes opening the same file share its memory.
  * Replace a mapped file by renaming a new file over it, never by rewriting it in place.
  * Ownership: path is only read during the call. On DDNS_OK, *out is a new matcher the
  * caller frees with ddns_matcher_free().
@@ -254,7 +255,7 @@ ddns_status ddns_matcher_new_default(ddns_matcher **out);
 ddns_status ddns_matcher_open(const char *path, ddns_matcher **out);
 
 /*
- * Loads a compiled list from memory, fully checked before use. The bytes are copied.
+ * Loads a compiled list from memory, checked like ddns_matcher_open(). The bytes are copied.
  * Ownership: bytes are only read during the call. On DDNS_OK, *out is a new matcher the
  * caller frees with ddns_matcher_free().
  * Threads: any thread.
@@ -327,6 +328,19 @@ ddns_status ddns_matcher_find_wire(const ddns_matcher *matcher, const uint8_t *w
  */
 ddns_status ddns_matcher_find_batch(const ddns_matcher *matcher, const ddns_name *names,
                                     size_t count, uint32_t mode, ddns_match *results);
+
+/*
+ * Checks the matcher's list completely, in time linear in its size (about 0.7 s for two
+ * million entries): every entry of its suffix index well-formed and where lookups look for
+ * it, so that every answer agrees with the entries the list holds. Loading already refuses
+ * corrupt and truncated files (by their checksum); call this for a list from a source that
+ * may not have built it with `ddns compile`. Lookups on an unchecked list are memory-safe and
+ * bounded all the same.
+ * Threads: any thread; the matcher is not changed.
+ * Returns: DDNS_OK; DDNS_ERR_NULL_ARG; DDNS_ERR_CORRUPT_LIST, with ddns_last_error() naming
+ * the first inconsistency.
+ */
+ddns_status ddns_matcher_verify(const ddns_matcher *matcher);
 
 /*
  * Returns the number of providers in the list (valid indexes are 0 to count-1).

@@ -642,6 +642,25 @@ pub unsafe extern "C" fn ddns_matcher_find_batch(
     })
 }
 
+/// See `ddns_matcher_verify` in include/ddns.h.
+///
+/// # Safety
+/// `matcher` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ddns_matcher_verify(matcher: *const ddns_matcher) -> ddns_status {
+    guard!({
+        clear_last_error();
+        // SAFETY: the caller passes a handle from this library or NULL.
+        let Some(handle) = (unsafe { handle::as_ref(matcher) }) else {
+            return DDNS_ERR_NULL_ARG;
+        };
+        match handle.matcher.verify() {
+            Ok(()) => DDNS_OK,
+            Err(err) => load_status(&err),
+        }
+    })
+}
+
 /// See `ddns_matcher_provider_count` in include/ddns.h.
 ///
 /// # Safety

@@ -85,6 +85,8 @@ int main(int argc, char **argv) {
   printf("from_catalog: %s providers=%u entries=%llu\n", ddns_status_str(status),
          (unsigned)ddns_matcher_provider_count(mine),
          (unsigned long long)ddns_matcher_entry_count(mine));
+  printf("verify: %s, default %s, NULL %s\n", ddns_status_str(ddns_matcher_verify(mine)),
+         ddns_status_str(ddns_matcher_verify(defaults)), ddns_status_str(ddns_matcher_verify(NULL)));
   find_name(mine, "Cam-01.Home.DuckDNS.org.");
   find_name(mine, "www.duckdns.org");
   find_name(mine, "a.www.duckdns.org");

@@ -460,6 +460,16 @@ local function open()
   local status
   if list then
     status = handle.ddns_matcher_open(list, out)
+    if status == DDNS_OK then
+      -- A list named in the configuration may come from anywhere: check its index too.
+      status = handle.ddns_matcher_verify(out[0])
+      if status ~= DDNS_OK then
+        local why = ffi.string(handle.ddns_last_error())
+        handle.ddns_matcher_free(out[0])
+        return nil, string.format("cannot use the list %s: %s: %s", list,
+          ffi.string(handle.ddns_status_str(status)), why)
+      end
+    end
   else
     status = handle.ddns_matcher_new_default(out)
   end

@@ -645,6 +645,47 @@ fn a_list_that_does_not_open_is_logged_and_matches_nothing() {
     assert_refused(&run, &["ddns: cannot open the list", "garbage.ddns"]);
 }
 
+#[test]
+fn a_crafted_list_that_fails_the_full_check_is_logged_and_matches_nothing() {
+    // A list whose checksum is right but whose suffix index is not: it opens, and only
+    // ddns_matcher_verify, which the scripts call on every DDNS_LIST, can refuse it.
+    let catalog = ddns_core::Catalog::parse(
+        "duckdns.org duckdns\n",
+        ddns_core::CatalogFormat::List,
+        "list.txt",
+    )
+    .unwrap();
+    let mut bytes = ddns_core::MatcherBuilder::new().compile(&catalog).unwrap();
+    let field = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
+    let table = bytes.len() - field(48) - field(56) - field(72) - field(80);
+    let slot = (table..)
+        .step_by(32)
+        .find(|&at| bytes[at + 4..at + 8] == (u32::MAX - 1).to_le_bytes())
+        .unwrap();
+    bytes[slot + 16] = bytes[slot + 16].to_ascii_uppercase();
+    bytes[24..28].fill(0);
+    let sum = crc32fast::hash(&bytes);
+    bytes[24..28].copy_from_slice(&sum.to_le_bytes());
+
+    let dir = work_dir("crafted-list");
+    let list = dir.join("crafted.ddns");
+    std::fs::write(&list, &bytes).unwrap();
+    let library = this_build_library();
+    let run = run_suricata(
+        &dir,
+        &dns_pcap(&["x7.duckdns.org"]),
+        &[("DDNS_LIBRARY", &library), ("DDNS_LIST", &list)],
+    );
+    assert_refused(
+        &run,
+        &[
+            "ddns: cannot use the list",
+            "crafted.ddns",
+            "corrupt suffix index",
+        ],
+    );
+}
+
 /// The text between two marker lines of `text`, both excluded.
 fn between<'a>(text: &'a str, begin: &str, end: &str) -> &'a str {
     let start = text.find(begin).expect("begin marker") + begin.len();

@@ -68,9 +68,10 @@ fn lookups(c: &mut Criterion) {
         let names = workload::names(&entries, NAMES);
         let hits = names.iter().filter(|n| matcher.is_match(n)).count();
         eprintln!(
-            "list {size_label}: {} entries, compiled {} bytes in {build:.2?}; {hits} of {NAMES} names match",
+            "list {size_label}: {} entries, compiled {} bytes in {build:.2?}, {} heap bytes once loaded; {hits} of {NAMES} names match",
             entries.len(),
             matcher.as_bytes().len(),
+            matcher.memory_usage(),
         );
 
         let mut group = c.benchmark_group(format!("lookup/{size_label}"));

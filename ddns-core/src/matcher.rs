@@ -16,8 +16,6 @@ use crate::compile::{BuildError, CompileOptions, compile};
 use crate::filter;
 use crate::table;
 
-/// Suffix tables larger than this (bytes) are guarded by the suffix filter.
-const FILTER_FROM_TABLE_BYTES: usize = 256 * 1024;
 use crate::format::{Layout, LoadError, LoadErrorKind, read_layout, read_provider};
 use crate::name::{HostForm, MAX_NAME_LEN, WireLabels, split_host, sub_domain_shape, trim_root};
 
@@ -288,9 +286,9 @@ struct Inner {
     /// The suffix table and its keys (see `table.rs`).
     slots: Bytes,
     keys: Bytes,
-    /// Check the filter before the table: only worth it when the table is larger than a
-    /// cache keeps (the filter is about a tenth of its size).
-    use_filter: bool,
+    /// What turns most misses away before the table: the front bitmap built at load for
+    /// small lists, else the file's filter.
+    front: Option<filter::FrontBits>,
     providers: Box<[Provider]>,
     entry_count: u64,
     file: Bytes,
@@ -308,9 +306,12 @@ struct Inner {
 /// and [`Matcher::open`] (compiled lists, fully validated first).
 ///
 /// # Cost
-/// A lookup hashes the name's last two labels and probes the list's suffix table once (after
-/// a one-cache-line filter check on large lists), and once more per label only while longer
-/// entries exist below; it allocates nothing.
+/// Most names are turned away after reading their last 8 bytes and testing one bit of a map
+/// that loading builds for lists of up to 65,536 two-label suffixes (8 KiB for the default
+/// list; see [`Matcher::memory_usage`]); on larger lists, after hashing their last two
+/// labels and reading one cache line of the file's filter. The rest probe the list's suffix
+/// table once, and once more per label only while longer entries exist below. A lookup
+/// allocates nothing.
 ///
 /// ```
 /// use ddns_core::Matcher;
@@ -447,14 +448,18 @@ impl Matcher {
                 layout.entry_count
             ))));
         }
-        let use_filter = layout.slots.len() > FILTER_FROM_TABLE_BYTES;
+        let (slots, keys) = (
+            file.slice(layout.slots.clone()),
+            file.slice(layout.keys.clone()),
+        );
+        let front = filter::FrontBits::build(table::two_label_keys(slots.as_ref(), keys.as_ref()));
         Ok(Matcher {
             inner: Arc::new(Inner {
                 fst,
                 filter: file.slice(layout.filter.clone()),
-                slots: file.slice(layout.slots.clone()),
-                keys: file.slice(layout.keys.clone()),
-                use_filter,
+                slots,
+                keys,
+                front,
                 providers,
                 entry_count: layout.entry_count,
                 file,
@@ -481,7 +486,7 @@ impl Matcher {
         table::check(
             inner.slots.as_ref(),
             inner.keys.as_ref(),
-            inner.use_filter.then(|| inner.filter.as_ref()),
+            Some(inner.filter.as_ref()),
             inner.providers.len(),
             inner.entry_count,
         )
@@ -491,6 +496,40 @@ impl Matcher {
     /// The compiled bytes this matcher reads (what `ddns compile` writes to a file).
     pub fn as_bytes(&self) -> &[u8] {
         self.inner.file.as_ref()
+    }
+
+    /// Heap bytes this matcher holds besides its compiled list ([`Matcher::as_bytes`], which
+    /// is mapped or owned as it was given): the provider records, and the front bitmap that
+    /// loading builds for lists of up to 65,536 distinct two-label suffixes (8 KiB for the
+    /// default list; lists with more use the file's filter and build nothing).
+    pub fn memory_usage(&self) -> usize {
+        let inner = &*self.inner;
+        let strings: usize = inner
+            .providers
+            .iter()
+            .map(|p| p.id.len() + p.name.len() + p.website.len() + p.country.len())
+            .sum();
+        size_of::<Inner>()
+            + size_of_val(&*inner.providers)
+            + strings
+            + inner.front.as_ref().map_or(0, filter::FrontBits::bytes)
+    }
+
+    /// The same list answered through the file's filter instead of the front bitmap, for
+    /// tests that prove the two give the same answers.
+    #[cfg(test)]
+    pub(crate) fn without_front(self) -> Matcher {
+        let mut inner = Arc::try_unwrap(self.inner).unwrap_or_else(|_| panic!("shared"));
+        inner.front = None;
+        Matcher {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// Whether loading built the front bitmap.
+    #[cfg(test)]
+    pub(crate) fn has_front(&self) -> bool {
+        self.inner.front.is_some()
     }
 
     /// Number of entries (block and allow).
@@ -606,7 +645,7 @@ impl Matcher {
     fn find_in(&self, input: &[u8], end: usize, bad_port: bool) -> Option<Match> {
         let name = trim_root(&input[..end]);
         // Every entry has two labels or more, and only the entries whose last two labels
-        // are the name's can match: most names stop at this one-cache-line check.
+        // are the name's can match: most names stop at the first filter check.
         let (start, value) = self.search(name)?;
         let (sub_labels, malformed) = match start {
             0 => (0, false),
@@ -645,11 +684,18 @@ impl Matcher {
     }
 
     /// Finds the longest entry a (trimmed, non-empty) dotted name is under, through the
-    /// suffix filter and table (see `table.rs`): returns where it starts and its FST value.
+    /// front bitmap or the file's filter, then the suffix table (see `filter.rs` and
+    /// `table.rs`): returns where it starts and its FST value. Neither filter ever turns
+    /// away a name the table would answer, so both give the table's answers.
     #[inline]
     pub(crate) fn search(&self, name: &[u8]) -> Option<(usize, u64)> {
         let inner = &*self.inner;
         let (slots, keys) = (inner.slots.as_ref(), inner.keys.as_ref());
+        if let Some(front) = &inner.front
+            && !front.may_contain(filter::front_key(name))
+        {
+            return None;
+        }
         let last_two = filter::last_two_labels(name)?;
         if last_two.len() > MAX_NAME_LEN {
             // No entry is longer than a name can be.
@@ -657,7 +703,7 @@ impl Matcher {
         }
         let mut start = name.len() - last_two.len();
         let mut hashed = filter::hash(last_two);
-        if inner.use_filter && !filter::may_contain(inner.filter.as_ref(), hashed) {
+        if inner.front.is_none() && !filter::may_contain(inner.filter.as_ref(), hashed) {
             return None;
         }
         let mut found = None;

@@ -353,6 +353,22 @@ pub(crate) fn for_each_entry(slots: &[u8], mut each: impl FnMut(u32, usize)) {
     }
 }
 
+/// Every key with exactly one dot that the table holds, whether or not it passed [`check`]:
+/// all that a lookup's first probe, for the name's last two labels, can find. A slot whose
+/// key lies outside `keys` is skipped; a probe reaching it answers "damaged", never a match.
+pub(crate) fn two_label_keys<'a>(
+    slots: &'a [u8],
+    keys: &'a [u8],
+) -> impl Iterator<Item = &'a [u8]> + 'a {
+    (0..slots.len() / SLOT_LEN).filter_map(move |index| {
+        let slot = slot_at(slots, index);
+        if slot.offset == EMPTY {
+            return None;
+        }
+        key_of(&slot, keys).filter(|key| key.iter().filter(|&&b| b == b'.').count() == 1)
+    })
+}
+
 /// The key and FST value of the entry in slot `index` of a table that passed [`check`].
 pub(crate) fn entry_at<'a>(slots: &'a [u8], keys: &'a [u8], index: usize) -> (&'a [u8], u64) {
     let slot = slot_at(slots, index);

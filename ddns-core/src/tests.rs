@@ -342,6 +342,10 @@ proptest! {
             catalog.add_entry(&provider, entry).unwrap();
         }
         let matcher = Matcher::new(&catalog).unwrap();
+        // The same list with misses turned away by the file's filter instead of the front
+        // bitmap built at load (which large lists do without).
+        let through_filter = Matcher::new(&catalog).unwrap().without_front();
+        prop_assert!(matcher.has_front());
         // The entries listed from the checked suffix table are the canonical FST's, in its
         // order, with its values.
         let listed: Vec<(Vec<u8>, u64)> = matcher
@@ -381,6 +385,7 @@ proptest! {
             }
             let expected = reference(&entries, &name);
             let found = matcher.find(&name);
+            prop_assert_eq!(through_filter.find(&name), found);
             // The suffix index and the canonical FST agree.
             let trimmed = crate::name::trim_root(&name);
             if !trimmed.is_empty() {
@@ -420,4 +425,32 @@ fn the_default_list_knows_the_big_providers() {
     assert!(matcher.find("www.example.com").is_none());
     // default_ref() skips the checksum of the embedded bytes; prove it is right.
     assert!(Matcher::from_bytes(matcher.as_bytes().to_vec()).is_ok());
+}
+
+#[test]
+fn the_front_bitmap_and_the_filter_agree_on_the_default_list() {
+    let front = Matcher::from_bytes(Matcher::default_ref().as_bytes().to_vec()).unwrap();
+    assert!(front.has_front());
+    let domains: Vec<String> = front.entries().map(|e| e.domain.to_string()).collect();
+    let through_filter = Matcher::from_bytes(front.as_bytes().to_vec())
+        .unwrap()
+        .without_front();
+    let mut names = 0;
+    for domain in &domains {
+        for name in [
+            domain.clone(),
+            format!("cam-7.{domain}"),
+            format!("a.b.{}.", domain.to_ascii_uppercase()),
+            format!("x{domain}"),
+            format!("{domain}.evil.com"),
+            format!("{domain}x"),
+        ] {
+            assert_eq!(front.find(&name), through_filter.find(&name), "{name}");
+            names += 1;
+        }
+        assert!(front.find(domain).is_some(), "{domain}");
+    }
+    assert!(names > 5_000);
+    // The map costs what memory_usage says, and the filter-only matcher builds none.
+    assert!(front.memory_usage() >= through_filter.memory_usage() + 8 * 1024);
 }

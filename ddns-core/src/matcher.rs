@@ -642,11 +642,21 @@ impl Matcher {
         )
     }
 
+    /// Inlined into each caller up to the front bitmap's answer, which ends most lookups.
+    #[inline(always)]
     fn find_in(&self, input: &[u8], end: usize, bad_port: bool) -> Option<Match> {
         let name = trim_root(&input[..end]);
+        if !self.passes_front(name) {
+            return None;
+        }
+        self.find_past_front(name, bad_port)
+    }
+
+    #[inline(never)]
+    fn find_past_front(&self, name: &[u8], bad_port: bool) -> Option<Match> {
         // Every entry has two labels or more, and only the entries whose last two labels
         // are the name's can match: most names stop at the first filter check.
-        let (start, value) = self.search(name)?;
+        let (start, value) = self.search_past_front(name)?;
         let (sub_labels, malformed) = match start {
             0 => (0, false),
             _ => sub_domain_shape(&name[..start - 1]),
@@ -687,15 +697,28 @@ impl Matcher {
     /// front bitmap or the file's filter, then the suffix table (see `filter.rs` and
     /// `table.rs`): returns where it starts and its FST value. Neither filter ever turns
     /// away a name the table would answer, so both give the table's answers.
-    #[inline]
     pub(crate) fn search(&self, name: &[u8]) -> Option<(usize, u64)> {
-        let inner = &*self.inner;
-        let (slots, keys) = (inner.slots.as_ref(), inner.keys.as_ref());
-        if let Some(front) = &inner.front
-            && !front.may_contain(filter::front_key(name))
-        {
+        if !self.passes_front(name) {
             return None;
         }
+        self.search_past_front(name)
+    }
+
+    /// False when the front bitmap (where loading built one) says no entry can be the
+    /// name's last two labels; true otherwise.
+    #[inline(always)]
+    fn passes_front(&self, name: &[u8]) -> bool {
+        match &self.inner.front {
+            Some(front) => front.may_contain(filter::front_key(name)),
+            None => true,
+        }
+    }
+
+    /// [`Matcher::search`] for a name the front bitmap let through.
+    #[inline]
+    fn search_past_front(&self, name: &[u8]) -> Option<(usize, u64)> {
+        let inner = &*self.inner;
+        let (slots, keys) = (inner.slots.as_ref(), inner.keys.as_ref());
         let last_two = filter::last_two_labels(name)?;
         if last_two.len() > MAX_NAME_LEN {
             // No entry is longer than a name can be.

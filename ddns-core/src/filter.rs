@@ -9,7 +9,7 @@
 //!   It answers "present" for about 0.5% of absent keys at 16 bits per key; the table probe
 //!   then decides.
 //! - The **front bitmap** ([`FrontBits`]), built at load time from the table for lists of up
-//!   to [`FRONT_MAX_KEYS`] two-label keys and used instead: it reads only a name's last 8
+//!   to [`FRONT_MAX_KEYS`] entries and used instead: it reads only a name's last 8
 //!   bytes, before the labels are split or hashed.
 //!
 //! Case folding: both read bytes ORed with 0x20. For letters that is lower-casing; digits,
@@ -95,14 +95,17 @@ pub(crate) fn hash(key: &[u8]) -> u64 {
     h ^ (h >> 32)
 }
 
-/// The front bitmap: one bit per key, built at load time from the suffix table's two-label
-/// keys at 64 to 128 bits per key, for lists small enough that it stays in a fast cache
+/// The front bitmap: one bit per entry, built at load time from the entries in the suffix
+/// table at 64 to 128 bits per entry, for lists small enough that it stays in a fast cache
 /// (8 KiB for the default list). A miss costs one 8-byte read, a few word operations, one
 /// multiply and one bit test, before the name's labels are even split. Names are known by
 /// their [`front_key`], so a set bit only means "look further": a name ending in the same 8
-/// bytes as a key passes, and about 1% of others. Not part of the file: lists with more
-/// keys use the file's filter, which hashes the whole of the last two labels, because 8
-/// bytes no longer tell that many keys apart and building the map would slow loading.
+/// bytes as an entry passes, and about 1% of others. Keyed by whole entries rather than
+/// their last two labels, it also turns away names under suffixes such as `co.uk` that only
+/// a longer entry ends in, which the file's filter must let through. Not part of the file:
+/// lists with more entries use the file's filter, which hashes the whole of the last two
+/// labels, because 8 bytes no longer tell that many entries apart and building the map
+/// would slow loading.
 #[derive(Debug)]
 pub(crate) struct FrontBits {
     words: Box<[u64]>,
@@ -110,13 +113,13 @@ pub(crate) struct FrontBits {
     shift: u32,
 }
 
-/// Lists with more two-label keys than this use the file's Bloom filter instead (the map
+/// Lists with more entries than this use the file's Bloom filter instead (the map
 /// would pass 512 KiB).
 pub(crate) const FRONT_MAX_KEYS: usize = 1 << 16;
 const FRONT_BITS_PER_KEY: usize = 64;
 
 impl FrontBits {
-    /// The map for the two-label `keys`, or `None` when there are more than
+    /// The map for the entries `keys`, or `None` when there are more than
     /// [`FRONT_MAX_KEYS`].
     pub(crate) fn build<'a>(keys: impl Iterator<Item = &'a [u8]>) -> Option<FrontBits> {
         let mut front_keys = Vec::new();
@@ -162,10 +165,10 @@ impl FrontBits {
 
 /// What the front bitmap knows a name by: its last 8 bytes, or fewer when its last two
 /// labels are shorter (then exactly them), each byte ORed with 0x20 to fold ASCII case,
-/// the bytes not kept zero. A name under a two-label key has the key's own front key: when
-/// the key is 8 bytes or more, the name ends with the key's last 8 bytes and has at most
-/// one dot among them; when it is shorter, the dot in front of it (or the name's start)
-/// lies within the name's last 8 bytes, so the second-last dot there marks the same bytes.
+/// the bytes not kept zero. A name under an entry has the entry's own front key: when the
+/// entry is 8 bytes or more, the name ends with the entry's last 8 bytes; when it is
+/// shorter, the dot in front of it (or the name's start) lies within the name's last 8
+/// bytes, so the second-last dot there marks the same bytes as in the entry.
 #[inline]
 pub(crate) fn front_key(name: &[u8]) -> u64 {
     const FOLD: u64 = 0x2020_2020_2020_2020;

@@ -307,7 +307,7 @@ struct Inner {
 ///
 /// # Cost
 /// Most names are turned away after reading their last 8 bytes and testing one bit of a map
-/// that loading builds for lists of up to 65,536 two-label suffixes (8 KiB for the default
+/// that loading builds for lists of up to 65,536 entries (8 KiB for the default
 /// list; see [`Matcher::memory_usage`]); on larger lists, after hashing their last two
 /// labels and reading one cache line of the file's filter. The rest probe the list's suffix
 /// table once, and once more per label only while longer entries exist below. A lookup
@@ -452,7 +452,7 @@ impl Matcher {
             file.slice(layout.slots.clone()),
             file.slice(layout.keys.clone()),
         );
-        let front = filter::FrontBits::build(table::two_label_keys(slots.as_ref(), keys.as_ref()));
+        let front = filter::FrontBits::build(table::entry_keys(slots.as_ref(), keys.as_ref()));
         Ok(Matcher {
             inner: Arc::new(Inner {
                 fst,
@@ -500,7 +500,7 @@ impl Matcher {
 
     /// Heap bytes this matcher holds besides its compiled list ([`Matcher::as_bytes`], which
     /// is mapped or owned as it was given): the provider records, and the front bitmap that
-    /// loading builds for lists of up to 65,536 distinct two-label suffixes (8 KiB for the
+    /// loading builds for lists of up to 65,536 entries (8 KiB for the
     /// default list; lists with more use the file's filter and build nothing).
     pub fn memory_usage(&self) -> usize {
         let inner = &*self.inner;

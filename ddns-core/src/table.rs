@@ -353,19 +353,19 @@ pub(crate) fn for_each_entry(slots: &[u8], mut each: impl FnMut(u32, usize)) {
     }
 }
 
-/// Every key with exactly one dot that the table holds, whether or not it passed [`check`]:
-/// all that a lookup's first probe, for the name's last two labels, can find. A slot whose
-/// key lies outside `keys` is skipped; a probe reaching it answers "damaged", never a match.
-pub(crate) fn two_label_keys<'a>(
+/// The key of every entry the table holds, whether or not it passed [`check`]: every key a
+/// lookup can answer with. A slot whose key lies outside `keys` is skipped; a probe
+/// reaching it answers "damaged", never a match.
+pub(crate) fn entry_keys<'a>(
     slots: &'a [u8],
     keys: &'a [u8],
 ) -> impl Iterator<Item = &'a [u8]> + 'a {
     (0..slots.len() / SLOT_LEN).filter_map(move |index| {
         let slot = slot_at(slots, index);
-        if slot.offset == EMPTY {
+        if slot.offset == EMPTY || slot.answer & INTERIOR != 0 {
             return None;
         }
-        key_of(&slot, keys).filter(|key| key.iter().filter(|&&b| b == b'.').count() == 1)
+        key_of(&slot, keys)
     })
 }
 

@@ -1,6 +1,8 @@
 //! What the C ABI adds to a lookup: the Rust call, the same lookup through
 //! `ddns_matcher_find` resolved from libddns.so with dlopen (as a host engine calls it), and
-//! the batch call, on the shared workload (ddns-core/benches/workload).
+//! `ddns_matcher_find_batch` from the same library, on the shared workload
+//! (ddns-core/benches/workload). The library is the one cargo built with this bench (next to
+//! its executable), so both sides run the same code.
 //!
 //! `cargo bench -p ddns-ffi --bench ffi`
 
@@ -11,24 +13,31 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ddns::{
-    DDNS_INPUT_NAME, DDNS_OK, ddns_match, ddns_matcher, ddns_matcher_find_batch, ddns_name,
-    ddns_status,
-};
+use ddns::{DDNS_INPUT_NAME, DDNS_OK, ddns_match, ddns_matcher, ddns_name, ddns_status};
 use ddns_core::{Matcher, MatcherBuilder};
 
 type FindFn =
     unsafe extern "C" fn(*const ddns_matcher, *const u8, usize, *mut ddns_match) -> ddns_status;
 type FromBytesFn = unsafe extern "C" fn(*const u8, usize, *mut *mut ddns_matcher) -> ddns_status;
+type BatchFn = unsafe extern "C" fn(
+    *const ddns_matcher,
+    *const ddns_name,
+    usize,
+    u32,
+    *mut ddns_match,
+) -> ddns_status;
+type FreeFn = unsafe extern "C" fn(*mut ddns_matcher);
 
 /// libddns.so of this profile, built by `cargo bench -p ddns-ffi` next to the bench binary.
+/// The libddns.so cargo built for this bench run: `deps/`, beside the bench executable. (The
+/// copy one level up is only refreshed by `cargo build`, and a stale one would time old
+/// code, or crash when handed a matcher of another layout.)
 fn shared_library() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let path = profile_dir.join("libddns.so");
+    let path = exe.parent().unwrap().join("libddns.so");
     assert!(
         path.exists(),
-        "{} is missing: run `cargo build --release -p ddns-ffi`",
+        "{} is missing: cargo builds it with the bench; run `cargo bench -p ddns-ffi`",
         path.display()
     );
     path
@@ -46,6 +55,9 @@ fn c_abi(c: &mut Criterion) {
     let find: libloading::Symbol<FindFn> = unsafe { library.get(b"ddns_matcher_find") }.unwrap();
     let from_bytes: libloading::Symbol<FromBytesFn> =
         unsafe { library.get(b"ddns_matcher_from_bytes") }.unwrap();
+    let find_batch: libloading::Symbol<BatchFn> =
+        unsafe { library.get(b"ddns_matcher_find_batch") }.unwrap();
+    let free: libloading::Symbol<FreeFn> = unsafe { library.get(b"ddns_matcher_free") }.unwrap();
     let mut handle: *mut ddns_matcher = std::ptr::null_mut();
     // SAFETY: valid pointers; the handle is never freed (the bench ends the process).
     assert_eq!(
@@ -97,7 +109,7 @@ fn c_abi(c: &mut Criterion) {
             for chunk in batch.chunks(256) {
                 // SAFETY: `chunk.len()` names and as many results.
                 let status = unsafe {
-                    ddns_matcher_find_batch(
+                    find_batch(
                         handle,
                         chunk.as_ptr(),
                         chunk.len(),
@@ -110,6 +122,7 @@ fn c_abi(c: &mut Criterion) {
         })
     });
     group.finish();
+    unsafe { free(handle) };
 }
 
 criterion_group!(benches, c_abi);

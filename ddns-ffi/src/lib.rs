@@ -314,12 +314,16 @@ fn to_c_match(matcher: &Matcher, found: Option<Match>) -> ddns_match {
 ///
 /// # Safety
 /// As for the exports: valid or NULL pointers, `len` readable bytes at `ptr`.
+///
+/// Generic and inlined, so that each export runs its lookup's early exit without a further
+/// call.
+#[inline(always)]
 unsafe fn find_with(
     matcher: *const ddns_matcher,
     ptr: *const u8,
     len: usize,
     out: *mut ddns_match,
-    find: fn(&Matcher, &[u8]) -> Option<Match>,
+    find: impl Fn(&Matcher, &[u8]) -> Option<Match>,
 ) -> ddns_status {
     // SAFETY: the caller passes a handle from this library or NULL.
     let Some(handle) = (unsafe { handle::as_ref(matcher) }) else {
@@ -339,10 +343,12 @@ unsafe fn find_with(
     DDNS_OK
 }
 
+#[inline(always)]
 fn find_name(matcher: &Matcher, name: &[u8]) -> Option<Match> {
     matcher.find(name)
 }
 
+#[inline(always)]
 fn find_host(matcher: &Matcher, host: &[u8]) -> Option<Match> {
     matcher.find_host(host)
 }
@@ -608,12 +614,9 @@ pub unsafe extern "C" fn ddns_matcher_find_batch(
         let Some(handle) = (unsafe { handle::as_ref(matcher) }) else {
             return DDNS_ERR_NULL_ARG;
         };
-        let find: fn(&Matcher, &[u8]) -> Option<Match> = match mode {
-            DDNS_INPUT_NAME => find_name,
-            DDNS_INPUT_HOST => find_host,
-            DDNS_INPUT_WIRE => find_wire,
-            _ => return DDNS_ERR_INVALID_ARG,
-        };
+        if !matches!(mode, DDNS_INPUT_NAME | DDNS_INPUT_HOST | DDNS_INPUT_WIRE) {
+            return DDNS_ERR_INVALID_ARG;
+        }
         if count == 0 {
             return DDNS_OK;
         }
@@ -628,18 +631,34 @@ pub unsafe extern "C" fn ddns_matcher_find_batch(
             )
         };
         let matcher = &handle.matcher;
-        for (name, result) in names.iter().zip(results.iter_mut()) {
-            // SAFETY: the caller promises each non-NULL name points to `len` bytes.
-            *result = match unsafe { bytes(name.ptr, name.len) } {
-                Ok(name) => to_c_match(matcher, find(matcher, name)),
-                Err(_) => ddns_match {
-                    flags: DDNS_MATCH_INVALID_INPUT,
-                    ..ddns_match::default()
-                },
-            };
+        // One loop per mode, so that each inlines its lookup.
+        match mode {
+            DDNS_INPUT_NAME => find_each(matcher, names, results, find_name),
+            DDNS_INPUT_HOST => find_each(matcher, names, results, find_host),
+            _ => find_each(matcher, names, results, find_wire),
         }
         DDNS_OK
     })
+}
+
+/// The batch call's loop for one input form.
+#[inline(always)]
+fn find_each(
+    matcher: &Matcher,
+    names: &[ddns_name],
+    results: &mut [ddns_match],
+    find: impl Fn(&Matcher, &[u8]) -> Option<Match>,
+) {
+    for (name, result) in names.iter().zip(results.iter_mut()) {
+        // SAFETY: the caller promises each non-NULL name points to `len` bytes.
+        *result = match unsafe { bytes(name.ptr, name.len) } {
+            Ok(name) => to_c_match(matcher, find(matcher, name)),
+            Err(_) => ddns_match {
+                flags: DDNS_MATCH_INVALID_INPUT,
+                ..ddns_match::default()
+            },
+        };
+    }
 }
 
 /// See `ddns_matcher_verify` in include/ddns.h.

@@ -4,6 +4,9 @@
 //! figures (lookup bench) are means over a million names; these are medians over names, the
 //! figure an engine sees for a typical packet.
 //!
+//! Where the counter advances in coarse steps (about 10 ns on a VM), a percentile below one
+//! step is printed as `< step`: the counter cannot tell it apart from zero.
+//!
 //! `cargo bench -p ddns-core --bench latency` (sizes: `DDNS_BENCH_SIZES`, as for lookup).
 //! x86-64 only (it reads the TSC); elsewhere it says so and exits.
 
@@ -92,10 +95,28 @@ fn main() {
             .collect();
         empty.sort_unstable();
         let overhead = empty[empty.len() / 2];
+        // The counter's resolution: on some machines (VMs) it advances in steps of many
+        // ticks, and a lookup faster than one step reads as 0 or 1 step.
+        let step = empty
+            .windows(2)
+            .map(|pair| pair[1] - pair[0])
+            .filter(|&gap| gap > 0)
+            .min()
+            .unwrap_or(1) as f64
+            * ns;
+        let shown = |value: f64| {
+            if value < step {
+                format!("< {step:.0} ns")
+            } else {
+                format!("{value:.1} ns")
+            }
+        };
         let row = |label: &str, p: [f64; 3]| {
             println!(
-                "| {size} | {label} | {:.1} ns | {:.1} ns | {:.1} ns |",
-                p[0], p[1], p[2]
+                "| {size} | {label} | {} | {} | {} |",
+                shown(p[0]),
+                shown(p[1]),
+                shown(p[2])
             );
         };
         // Twice each, keeping the second run: the first warms caches and branch predictors.

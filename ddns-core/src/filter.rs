@@ -100,9 +100,9 @@ pub(crate) fn hash(key: &[u8]) -> u64 {
 /// (8 KiB for the default list). A miss costs one 8-byte read, a few word operations, one
 /// multiply and one bit test, before the name's labels are even split. Names are known by
 /// their [`front_key`], so a set bit only means "look further": a name ending in the same 8
-/// bytes as an entry passes, and about 1% of others. Keyed by whole entries rather than
-/// their last two labels, it also turns away names under suffixes such as `co.uk` that only
-/// a longer entry ends in, which the file's filter must let through. Not part of the file:
+/// bytes as an entry passes, and about 1% of others; so does every name whose last two
+/// labels, shorter than 8 bytes, are an entry's (every name under `co.uk` when an entry
+/// ends in `.co.uk`, as with the file's filter). Not part of the file:
 /// lists with more entries use the file's filter, which hashes the whole of the last two
 /// labels, because 8 bytes no longer tell that many entries apart and building the map
 /// would slow loading.

@@ -307,9 +307,9 @@ struct Inner {
 ///
 /// # Cost
 /// Most names are turned away after reading their last 8 bytes and testing one bit of a map
-/// that loading builds for lists of up to 65,536 entries (8 KiB for the default
-/// list; see [`Matcher::memory_usage`]); on larger lists, after hashing their last two
-/// labels and reading one cache line of the file's filter. The rest probe the list's suffix
+/// that loading builds for lists of up to 65,536 entries (8 KiB for the default list; see
+/// [`Matcher::memory_usage`]); on larger lists, after hashing their last two labels and
+/// reading one cache line of the file's filter. The rest probe the list's suffix
 /// table once, and once more per label only while longer entries exist below. A lookup
 /// allocates nothing.
 ///
@@ -500,8 +500,8 @@ impl Matcher {
 
     /// Heap bytes this matcher holds besides its compiled list ([`Matcher::as_bytes`], which
     /// is mapped or owned as it was given): the provider records, and the front bitmap that
-    /// loading builds for lists of up to 65,536 entries (8 KiB for the
-    /// default list; lists with more use the file's filter and build nothing).
+    /// loading builds for lists of up to 65,536 entries (8 KiB for the default list; lists
+    /// with more use the file's filter and build nothing).
     pub fn memory_usage(&self) -> usize {
         let inner = &*self.inner;
         let strings: usize = inner
@@ -652,10 +652,10 @@ impl Matcher {
         self.find_past_front(name, bad_port)
     }
 
+    /// The rest of a lookup, out of line: the file's filter where there is no front bitmap,
+    /// the table, and the answer.
     #[inline(never)]
     fn find_past_front(&self, name: &[u8], bad_port: bool) -> Option<Match> {
-        // Every entry has two labels or more, and only the entries whose last two labels
-        // are the name's can match: most names stop at the first filter check.
         let (start, value) = self.search_past_front(name)?;
         let (sub_labels, malformed) = match start {
             0 => (0, false),
@@ -726,6 +726,9 @@ impl Matcher {
         }
         let mut start = name.len() - last_two.len();
         let mut hashed = filter::hash(last_two);
+        // Every entry has two labels or more, and only the entries whose last two labels are
+        // the name's can match: without a front bitmap, most names stop at this one-cache-line
+        // check of the file's filter.
         if inner.front.is_none() && !filter::may_contain(inner.filter.as_ref(), hashed) {
             return None;
         }

@@ -8,7 +8,9 @@ mod common;
 use std::process::{Command, Stdio};
 
 use common::{LIST, assert_exit, ddns, temp, temp_dir, text};
-use ddns_core::{Catalog, CatalogFormat, MatcherBuilder};
+#[path = "../../ddns-core/tests/support/crafted.rs"]
+mod crafted;
+use crafted::{compile_list, fix_checksum};
 
 const GROUP: &str = "hostile";
 
@@ -26,14 +28,7 @@ fn garbage(len: usize) -> Vec<u8> {
 }
 
 fn compiled_list() -> Vec<u8> {
-    let catalog = Catalog::parse(LIST, CatalogFormat::List, "list.txt").unwrap();
-    MatcherBuilder::new().compile(&catalog).unwrap()
-}
-
-fn fix_checksum(bytes: &mut [u8]) {
-    bytes[24..28].fill(0);
-    let sum = crc32fast::hash(bytes);
-    bytes[24..28].copy_from_slice(&sum.to_le_bytes());
+    compile_list(LIST)
 }
 
 /// Fails unless stderr is exactly `lines` lines, each naming `path`, none of them long.

@@ -4,10 +4,12 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use ddns_core::{
-    Catalog, CatalogFormat, FORMAT_VERSION, LoadErrorKind, Matcher, MatcherBuilder, Verdict,
-};
+use ddns_core::{FORMAT_VERSION, LoadErrorKind, Matcher, Verdict};
 use proptest::prelude::*;
+
+#[path = "support/crafted.rs"]
+mod crafted;
+use crafted::{compile_list, fix_checksum};
 
 /// Counts bytes allocated by each thread, so a test can prove a hostile header allocates
 /// nothing big and a lookup allocates nothing at all.
@@ -38,15 +40,7 @@ static GLOBAL: Counting = Counting;
 const LIST: &str = "duckdns.org duckdns\n!www.duckdns.org duckdns\nddns.net noip\nhopto.org noip\n";
 
 fn compiled() -> Vec<u8> {
-    let catalog = Catalog::parse(LIST, CatalogFormat::List, "list.txt").unwrap();
-    MatcherBuilder::new().compile(&catalog).unwrap()
-}
-
-/// Rewrites the checksum so a test can reach the checks that come after it.
-fn fix_checksum(bytes: &mut [u8]) {
-    bytes[24..28].fill(0);
-    let sum = crc32fast::hash(bytes);
-    bytes[24..28].copy_from_slice(&sum.to_le_bytes());
+    compile_list(LIST)
 }
 
 fn answers(matcher: &Matcher) -> Vec<Option<(String, Verdict, u32)>> {

@@ -6,18 +6,12 @@ use std::ffi::CStr;
 use std::mem::MaybeUninit;
 
 use ddns::*;
-use ddns_core::{Catalog, CatalogFormat, MatcherBuilder};
+#[path = "../../ddns-core/tests/support/crafted.rs"]
+mod crafted;
+use crafted::{compile_list, fix_checksum};
 
 fn compiled() -> Vec<u8> {
-    let list = "duckdns.org duckdns\n!www.duckdns.org duckdns\nddns.net noip\n";
-    let catalog = Catalog::parse(list, CatalogFormat::List, "list.txt").unwrap();
-    MatcherBuilder::new().compile(&catalog).unwrap()
-}
-
-fn fix_checksum(bytes: &mut [u8]) {
-    bytes[24..28].fill(0);
-    let sum = crc32fast::hash(bytes);
-    bytes[24..28].copy_from_slice(&sum.to_le_bytes());
+    compile_list("duckdns.org duckdns\n!www.duckdns.org duckdns\nddns.net noip\n")
 }
 
 fn last_error() -> String {

@@ -1,0 +1,21 @@
+//! Helpers for tests that craft damaged or hostile compiled lists, shared by the test crates
+//! of the workspace (each includes this file with `#[path = ...] mod crafted;`).
+
+#![allow(dead_code)]
+
+use ddns_core::{Catalog, CatalogFormat, MatcherBuilder};
+
+/// Compiles a plain list (`domain provider` lines, `!` in front of an exception).
+pub fn compile_list(text: &str) -> Vec<u8> {
+    let catalog = Catalog::parse(text, CatalogFormat::List, "list.txt").unwrap();
+    MatcherBuilder::new().compile(&catalog).unwrap()
+}
+
+/// Rewrites a compiled list's checksum (bytes 24..28: the CRC-32 of the whole file with
+/// that field zeroed, see docs/format.md), as a crafted file would, so that a test reaches
+/// the checks that come after it.
+pub fn fix_checksum(bytes: &mut [u8]) {
+    bytes[24..28].fill(0);
+    let sum = crc32fast::hash(bytes);
+    bytes[24..28].copy_from_slice(&sum.to_le_bytes());
+}

@@ -345,12 +345,16 @@ pub(crate) fn check(
 
 /// Calls `each(id, slot index)` for every entry of a table.
 pub(crate) fn for_each_entry(slots: &[u8], mut each: impl FnMut(u32, usize)) {
-    for index in 0..slots.len() / SLOT_LEN {
-        let slot = slot_at(slots, index);
-        if slot.offset != EMPTY && slot.answer & INTERIOR == 0 {
-            each((slot.answer >> 32) as u32, index);
-        }
+    for (index, slot) in entry_slots(slots) {
+        each((slot.answer >> 32) as u32, index);
     }
+}
+
+/// Every slot that holds an entry (not empty, not an interior suffix), with its index.
+fn entry_slots(slots: &[u8]) -> impl Iterator<Item = (usize, Slot<'_>)> {
+    (0..slots.len() / SLOT_LEN)
+        .map(|index| (index, slot_at(slots, index)))
+        .filter(|(_, slot)| slot.offset != EMPTY && slot.answer & INTERIOR == 0)
 }
 
 /// The key of every entry the table holds, whether or not it passed [`check`]: every key a
@@ -360,13 +364,7 @@ pub(crate) fn entry_keys<'a>(
     slots: &'a [u8],
     keys: &'a [u8],
 ) -> impl Iterator<Item = &'a [u8]> + 'a {
-    (0..slots.len() / SLOT_LEN).filter_map(move |index| {
-        let slot = slot_at(slots, index);
-        if slot.offset == EMPTY || slot.answer & INTERIOR != 0 {
-            return None;
-        }
-        key_of(&slot, keys)
-    })
+    entry_slots(slots).filter_map(|(_, slot)| key_of(&slot, keys))
 }
 
 /// The key and FST value of the entry in slot `index` of a table that passed [`check`].

@@ -100,6 +100,24 @@ const NOT_DDNS: &[&str] = &[
     "facebook.com",
 ];
 
+/// Domains that sit next to a DDNS service but carry the vendor's own servers, or give
+/// devices a path rather than a host name. CURATION-NOTES.md says why each was left out; a
+/// listed sub-zone (such as `dyndns.loxonecloud.com`) may lie under one, but no entry may
+/// equal one.
+const NOT_DDNS_ITSELF: &[&str] = &[
+    "loxonecloud.com",   // Loxone's servers; names are under dyndns.loxonecloud.com
+    "myedimax.com",      // Edimax's cloud; names are under router.myedimax.com
+    "oray.net",          // Oray's own servers
+    "3322.net",          // PubYun's update and address servers
+    "meibu.com",         // Meibu's site and servers
+    "hiddns.com",        // Hikvision: devices get a path, not a host name
+    "hik-online.com",    // likewise
+    "samsungipolis.com", // Hanwha (Samsung) cameras: a path per device
+    "buffalonas.com",    // Buffalo NAS: a path per device
+    "spdyn.de",          // Securepoint's own site; its PSL request lists the user domains
+    "aterm.me",          // an NEC router's local admin name
+];
+
 // ---- the catalog files ---------------------------------------------------------------
 
 fn catalog_dir() -> PathBuf {
@@ -612,6 +630,39 @@ fn not_ddns_rule_catches_a_platform_and_names_under_it_only() {
     let problems = not_ddns_problems(&entries);
     assert_eq!(problems.len(), 2, "{problems:#?}");
     assert!(!NOT_DDNS.contains(&"duckdns.org"));
+}
+
+fn vendor_infrastructure_problems(entries: &[Entry]) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|entry| NOT_DDNS_ITSELF.contains(&entry.domain.as_str()))
+        .map(|entry| {
+            format!(
+                "{}: '{}' carries the vendor's own servers or paths, not user host names",
+                entry.at(),
+                entry.domain
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn no_entry_is_a_vendor_domain_the_curation_left_out() {
+    assert_none(
+        "vendor infrastructure",
+        vendor_infrastructure_problems(&entries(&catalog_files())),
+    );
+}
+
+#[test]
+fn vendor_infrastructure_rule_refuses_the_domain_itself_but_not_a_listed_sub_zone() {
+    let entries = [
+        made_up("a", "loxonecloud.com", false),
+        made_up("a", "dyndns.loxonecloud.com", false),
+        made_up("a", "myedimax.com", false),
+    ];
+    let problems = vendor_infrastructure_problems(&entries);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
 }
 
 // ---- the Public Suffix List ----------------------------------------------------------

@@ -1,15 +1,17 @@
-//! The default catalog meets issue 3's bar, and must not fall below it: at least 60 providers
-//! and at least 1,000 entries. Base domains (block entries) are held to 1,000 as well, so the
-//! five allow entries cannot carry the count. Raise the floors whenever the catalog grows.
+//! The default catalog meets issue 3's bar (at least 60 providers and 1,000 entries) and must
+//! not shrink. The floors are what the curated data holds today, above the bar. Base domains
+//! (block entries) have a floor of their own, so the allow entries cannot carry the count.
+//! Raise the floors whenever the catalog grows; lower them only with a CURATION-NOTES entry
+//! that says which domain went and why.
 
 use ddns_core::Matcher;
 
 const MIN_PROVIDERS: usize = 60;
-const MIN_ENTRIES: u64 = 1_000;
-const MIN_BASE_DOMAINS: u64 = 1_000;
+const MIN_ENTRIES: u64 = 1_016;
+const MIN_BASE_DOMAINS: u64 = 1_011;
 
 #[test]
-fn default_catalog_holds_at_least_60_providers_and_1000_base_domains() {
+fn default_catalog_meets_the_bar_and_keeps_its_curated_entries() {
     let matcher = Matcher::default_ref();
     let providers = matcher.providers().len();
     let entries = matcher.entry_count();

@@ -24,6 +24,11 @@ pub(crate) fn counted(count: u64, noun: &str) -> String {
 
 /// A diagnostic cut to a few hundred characters: a message quoting a hostile megabyte-long
 /// token stays one readable line, and says how long it was.
+///
+/// ddns-core's own errors already quote a bad domain as a 60-character excerpt
+/// (`name::excerpt`, private to that crate). This cuts a whole message instead, such as an
+/// import parser's, which may quote a line of any length; it is kept here rather than added
+/// to ddns-core's public API, which is for matching.
 pub(crate) fn cut_message(message: &str) -> std::borrow::Cow<'_, str> {
     const SHOWN: usize = 240;
     match message.char_indices().nth(SHOWN) {

@@ -96,7 +96,7 @@ pub(crate) fn hash(key: &[u8]) -> u64 {
 }
 
 /// The front bitmap: one bit per entry, built at load time from the entries in the suffix
-/// table at 64 to 128 bits per entry, for lists small enough that it stays in a fast cache
+/// table at 64 to 128 bits per distinct key, for lists small enough that it stays in a fast cache
 /// (8 KiB for the default list). A miss costs one 8-byte read, a few word operations, one
 /// multiply and one bit test, before the name's labels are even split. Names are known by
 /// their [`front_key`], so a set bit only means "look further": a name ending in the same 8
@@ -129,6 +129,10 @@ impl FrontBits {
             }
             front_keys.push(front_key(key));
         }
+        // Entries that share a key set the same bit, so the map is sized by distinct keys:
+        // an allow entry such as `www.duckdns.org` has the key of the `duckdns.org` above it.
+        front_keys.sort_unstable();
+        front_keys.dedup();
         let bits = (front_keys.len() * FRONT_BITS_PER_KEY)
             .next_power_of_two()
             .max(64);
@@ -353,5 +357,25 @@ mod tests {
             .map(|i| format!("k{i}.example"))
             .collect::<Vec<_>>();
         assert!(FrontBits::build(too_many.iter().map(|k| k.as_bytes())).is_none());
+    }
+
+    #[test]
+    fn the_front_bitmap_is_sized_by_distinct_keys() {
+        // 1,024 bases fill 64 Ki bits exactly; one more distinct key doubles the map.
+        let bases: Vec<String> = (0..1_024).map(|i| format!("b{i:04}.org")).collect();
+        let sized = |keys: &[String]| {
+            FrontBits::build(keys.iter().map(|k| k.as_bytes()))
+                .unwrap()
+                .bytes()
+        };
+        assert_eq!(sized(&bases), 8 * 1024);
+        // Allow entries under listed bases share their bases' keys and cost nothing.
+        let mut with_allow = bases.clone();
+        with_allow.extend((0..7).map(|i| format!("www.b{i:04}.org")));
+        assert_eq!(front_key(b"www.b0000.org"), front_key(b"b0000.org"));
+        assert_eq!(sized(&with_allow), 8 * 1024);
+        let mut one_more = bases;
+        one_more.push("other.example".into());
+        assert_eq!(sized(&one_more), 16 * 1024);
     }
 }

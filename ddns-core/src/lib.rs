@@ -65,7 +65,9 @@
 //! 4. Only the suffix decides. Bytes DNS would not allow in the sub-domain part (`_`,
 //!    spaces, NUL, non-ASCII, empty or over-long labels, names over 253 bytes) do not hide a
 //!    match; they set [`Match::is_malformed`]. Empty input never matches.
-//! 5. [`Matcher::find_host`] accepts `name:port`; IP literals never match.
+//! 5. [`Matcher::find_host`] accepts `name:port`; IP literals never match. Only text that
+//!    parses as an address is an IP literal: a name dressed as one (`[x7.duckdns.org]:443`,
+//!    `x7.duckdns.org::`) is looked up and its match flagged malformed.
 //! 6. [`Matcher::find_wire`] reads DNS wire format and answers as for the dotted form.
 //! 7. A [`Match`] gives the entry, provider, verdict, the byte span of the base domain in
 //!    the input, the number of sub-domain labels, and the malformed flag.
@@ -75,12 +77,17 @@
 //! A lookup hashes the name's last two labels (folding case as it reads), checks a compact
 //! filter when the list is large, and probes a hash table of the entries' suffixes, one label
 //! further left only while longer entries exist; it allocates nothing. Most names cost one
-//! probe. The FST of the compiled list stays its canonical form: what
+//! probe. The time of a lookup grows linearly with the length of the input (the sub-domain
+//! part of a match is read once to count and check its labels), whatever the list's size. The FST of the compiled list stays its canonical form: what
 //! [`Matcher::entries`] streams, and the fallback of a damaged table. See `docs/format.md` for the structures and `docs/benchmarks.md` for
 //! measured figures.
 //!
 //! # Quirks
 //!
+//! - Names are bytes, compared as ASCII. A U-label (`bücher.example`) or a dot other than
+//!   ASCII `.` (`。`, U+3002, which IDNA maps to `.`) never matches an entry: convert names
+//!   to their A-label form (`xn--bcher-kva.example`) before looking them up. DNS queries,
+//!   SNI and Host headers on the wire already carry A-labels.
 //! - A `.` inside a wire-format label is data, not a separator, so it never joins labels
 //!   into an entry.
 //! - Labels starting or ending with `-` are not flagged malformed (they occur in the wild

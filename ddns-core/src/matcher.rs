@@ -604,7 +604,7 @@ impl Matcher {
     /// (to count and check the sub-domain labels).
     pub fn find(&self, name: impl AsRef<[u8]>) -> Option<Match> {
         let name = name.as_ref();
-        self.find_in(name, name.len(), false)
+        self.find_in(name, 0, name.len(), false)
     }
 
     /// Whether a dotted name is under a block entry (and not under a longer allow entry).
@@ -615,13 +615,20 @@ impl Matcher {
 
     /// Like [`Matcher::find`] for a host string as found in an HTTP `Host` header, a URL
     /// authority or a TLS SNI: `name:port` and a trailing dot are accepted; IP literals
-    /// (`192.0.2.1`, `[2001:db8::1]:443`, bare IPv6) never match. A port that is not 1-5
-    /// digits (at most 65535) marks the match malformed.
+    /// (`192.0.2.1`, `[2001:db8::1]:443`, bare IPv6, `fe80::1%eth0`) never match. Only text
+    /// that parses as an address is an IP literal: a name dressed as one
+    /// (`[x7.duckdns.org]:443`, `x7.duckdns.org::`, `x7.duckdns.org:443:443`) is looked up
+    /// and its match marked malformed, as is one with a port that is not 1-5 digits (at most
+    /// 65535). The base span is an offset into `host` as given, brackets included.
     pub fn find_host(&self, host: impl AsRef<[u8]>) -> Option<Match> {
         let host = host.as_ref();
         match split_host(host) {
             HostForm::IpLiteral => None,
-            HostForm::Name { end, bad_port } => self.find_in(host, end, bad_port),
+            HostForm::Name {
+                start,
+                end,
+                malformed,
+            } => self.find_in(host, start, end, malformed),
         }
     }
 
@@ -644,25 +651,29 @@ impl Matcher {
 
     /// Inlined into each caller up to the front bitmap's answer, which ends most lookups.
     #[inline(always)]
-    fn find_in(&self, input: &[u8], end: usize, bad_port: bool) -> Option<Match> {
-        let name = trim_root(&input[..end]);
+    fn find_in(&self, input: &[u8], start: usize, end: usize, malformed: bool) -> Option<Match> {
+        let name = trim_root(&input[start..end]);
         if !self.passes_front(name) {
             return None;
         }
-        self.find_past_front(name, bad_port)
+        self.find_past_front(name, start, malformed)
     }
 
     /// The rest of a lookup, out of line: the file's filter where there is no front bitmap,
     /// the table, and the answer.
+    ///
+    /// `name` starts at `offset` in the caller's input; `malformed` carries what the host
+    /// form found wrong around it.
     #[inline(never)]
-    fn find_past_front(&self, name: &[u8], bad_port: bool) -> Option<Match> {
+    fn find_past_front(&self, name: &[u8], offset: usize, malformed: bool) -> Option<Match> {
         let (start, value) = self.search_past_front(name)?;
-        let (sub_labels, malformed) = match start {
+        let (sub_labels, bad_sub) = match start {
             0 => (0, false),
             _ => sub_domain_shape(&name[..start - 1]),
         };
-        let malformed = malformed || bad_port || name.len() > MAX_NAME_LEN;
-        self.make_match(value, start..name.len(), sub_labels, malformed)
+        let malformed = malformed || bad_sub || name.len() > MAX_NAME_LEN;
+        let span = offset + start..offset + name.len();
+        self.make_match(value, span, sub_labels, malformed)
     }
 
     fn make_match(

@@ -51,39 +51,85 @@ pub(crate) fn sub_domain_shape(sub: &[u8]) -> (u32, bool) {
 /// What the host-form entry point looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum HostForm {
-    /// `input[..end]` is the name; `bad_port` when a `:port` suffix was not 1-5 digits.
-    Name { end: usize, bad_port: bool },
-    /// An IP literal (bracketed, bare IPv6, or dotted digits): never matches.
+    /// `input[start..end]` is the name. `malformed` when the text around it breaks the host
+    /// form: a port that is not 1-5 digits (at most 65535), a second `:`, or brackets around
+    /// something that is not an IPv6 literal.
+    Name {
+        start: usize,
+        end: usize,
+        malformed: bool,
+    },
+    /// An IP literal (a bracketed or bare IPv6 address, or dotted digits): never matches.
     IpLiteral,
 }
 
 /// Splits a host string as it appears in an HTTP `Host` header, a URL authority or a TLS
 /// SNI: `name`, `name:port`, `[v6]`, `[v6]:port`, `v4`, `v4:port`, bare `v6`.
+///
+/// Only text that really is an IP address counts as an IP literal: hex digits, `:` and `.`
+/// that parse as an IPv6 address (with an optional `%zone`), or a last label of digits.
+/// Anything else is a name, however odd its wrapping, because an attacker chooses the SNI
+/// and the Host: `x7.duckdns.org:443:443`, `x7.duckdns.org::` and `[x7.duckdns.org]:443`
+/// all look up `x7.duckdns.org`, flagged malformed.
 pub(crate) fn split_host(input: &[u8]) -> HostForm {
-    if input.first() == Some(&b'[') {
-        return HostForm::IpLiteral;
-    }
-    let mut colons = input.iter().enumerate().filter(|&(_, &b)| b == b':');
-    let (end, bad_port) = match (colons.next(), colons.next()) {
-        (None, _) => (input.len(), false),
-        (Some((at, _)), None) => {
-            let port = &input[at + 1..];
-            let good = (1..=5).contains(&port.len())
-                && port.iter().all(u8::is_ascii_digit)
-                && port.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')) <= 65535;
-            (at, !good)
+    if let Some(inner) = input.strip_prefix(b"[") {
+        let close = inner.iter().position(|&b| b == b']');
+        let inside = &inner[..close.unwrap_or(inner.len())];
+        if close.is_some() && is_ipv6_literal(inside) {
+            return HostForm::IpLiteral;
         }
-        // Two or more colons without brackets: an IPv6 literal.
-        (Some(_), Some(_)) => return HostForm::IpLiteral,
+        // Brackets hold IPv6 literals only; a name inside them is a name in disguise.
+        let end = inside
+            .iter()
+            .position(|&b| b == b':')
+            .unwrap_or(inside.len());
+        return name_form(input, 1, 1 + end, true);
+    }
+    let Some(colon) = input.iter().position(|&b| b == b':') else {
+        return name_form(input, 0, input.len(), false);
     };
-    let name = trim_root(&input[..end]);
+    let port = &input[colon + 1..];
+    if port.contains(&b':') {
+        // Two or more colons: a bare IPv6 literal, or a name with a bad port.
+        if is_ipv6_literal(input) {
+            return HostForm::IpLiteral;
+        }
+        return name_form(input, 0, colon, true);
+    }
+    let good_port = (1..=5).contains(&port.len())
+        && port.iter().all(u8::is_ascii_digit)
+        && port.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')) <= 65535;
+    name_form(input, 0, colon, !good_port)
+}
+
+/// `input[start..end]` as the name of a host string, unless its last label is all digits:
+/// no top-level domain is, so that is an IPv4 literal (or a decimal form such as `127.1`),
+/// which never matches.
+fn name_form(input: &[u8], start: usize, end: usize, malformed: bool) -> HostForm {
+    let name = trim_root(&input[start..end]);
     let last_label = name.rsplit(|&b| b == b'.').next().unwrap_or(name);
     if !last_label.is_empty() && last_label.iter().all(u8::is_ascii_digit) {
-        // No top-level domain is all digits, so this is an IPv4 literal (or a decimal form
-        // such as `127.1`): never a match.
         return HostForm::IpLiteral;
     }
-    HostForm::Name { end, bad_port }
+    HostForm::Name {
+        start,
+        end,
+        malformed,
+    }
+}
+
+/// Whether `text` is an IPv6 address, optionally followed by `%` and a zone (`fe80::1%eth0`;
+/// URLs write the `%` as `%25`, which this also accepts).
+fn is_ipv6_literal(text: &[u8]) -> bool {
+    // The longest IPv6 text form, `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`.
+    const LONGEST: usize = 45;
+    let address = match text.iter().position(|&b| b == b'%') {
+        Some(at) => &text[..at],
+        None => text,
+    };
+    address.len() <= LONGEST
+        && std::str::from_utf8(address)
+            .is_ok_and(|address| address.parse::<std::net::Ipv6Addr>().is_ok())
 }
 
 /// The labels of a DNS wire-format name, read without allocating.
@@ -226,31 +272,41 @@ mod tests {
 
     #[test]
     fn split_host_strips_ports_and_refuses_ip_literals() {
-        assert_eq!(
-            split_host(b"x.duckdns.org:8443"),
-            HostForm::Name {
-                end: 13,
-                bad_port: false
-            }
-        );
-        assert_eq!(
-            split_host(b"x.duckdns.org:http"),
-            HostForm::Name {
-                end: 13,
-                bad_port: true
-            }
-        );
-        assert_eq!(
-            split_host(b"x.duckdns.org:70000"),
-            HostForm::Name {
-                end: 13,
-                bad_port: true
-            }
-        );
+        let name = |start, end, malformed| HostForm::Name {
+            start,
+            end,
+            malformed,
+        };
+        assert_eq!(split_host(b"x.duckdns.org:8443"), name(0, 13, false));
+        assert_eq!(split_host(b"x.duckdns.org:http"), name(0, 13, true));
+        assert_eq!(split_host(b"x.duckdns.org:70000"), name(0, 13, true));
         assert_eq!(split_host(b"[2001:db8::1]:443"), HostForm::IpLiteral);
+        assert_eq!(split_host(b"[fe80::1%25eth0]:443"), HostForm::IpLiteral);
+        assert_eq!(split_host(b"[::ffff:192.0.2.1]"), HostForm::IpLiteral);
         assert_eq!(split_host(b"2001:db8::1"), HostForm::IpLiteral);
+        assert_eq!(split_host(b"fe80::1%eth0"), HostForm::IpLiteral);
+        assert_eq!(split_host(b"::"), HostForm::IpLiteral);
         assert_eq!(split_host(b"192.0.2.1:80"), HostForm::IpLiteral);
         assert_eq!(split_host(b"192.0.2.1."), HostForm::IpLiteral);
+    }
+
+    #[test]
+    fn split_host_takes_a_name_in_ip_literal_clothing_as_a_malformed_name() {
+        let name = |start, end| HostForm::Name {
+            start,
+            end,
+            malformed: true,
+        };
+        assert_eq!(split_host(b"x7.duckdns.org:443:443"), name(0, 14));
+        assert_eq!(split_host(b"x7.duckdns.org::"), name(0, 14));
+        assert_eq!(split_host(b"[x7.duckdns.org]:443"), name(1, 15));
+        assert_eq!(split_host(b"[x7.duckdns.org]"), name(1, 15));
+        assert_eq!(split_host(b"[x7.duckdns.org"), name(1, 15));
+        assert_eq!(split_host(b"[x7.duckdns.org:443]"), name(1, 15));
+        // Hex digits alone do not make an address: `cafe.dd` is a name.
+        assert_eq!(split_host(b"[cafe.dd]"), name(1, 8));
+        assert_eq!(split_host(b"cafe.dd::1"), name(0, 7));
+        assert_eq!(split_host(b"[]"), name(1, 1));
     }
 
     #[test]

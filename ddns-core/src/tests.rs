@@ -231,8 +231,23 @@ fn host_form_handles_ports_and_ip_literals() {
         (b"2001:db8::1", None),
         (b"192.0.2.1", None),
         (b"192.0.2.1:8080", None),
+        (b"[fe80::1%25eth0]:443", None),
+        (b"fe80::1%eth0", None),
         (b":443", None),
+        (b"[]", None),
         (b"example.com:443", None),
+        // Names dressed as IP literals or with a second port are looked up, flagged.
+        (
+            b"x7.duckdns.org:443:443",
+            Some((B, "duckdns", 3..14, 1, true)),
+        ),
+        (b"x7.duckdns.org::", Some((B, "duckdns", 3..14, 1, true))),
+        (
+            b"[x7.duckdns.org]:443",
+            Some((B, "duckdns", 4..15, 1, true)),
+        ),
+        (b"[x7.duckdns.org]", Some((B, "duckdns", 4..15, 1, true))),
+        (b"[duckdns.org:443", Some((B, "duckdns", 1..12, 0, true))),
     ];
     for (host, expected) in rows {
         check(

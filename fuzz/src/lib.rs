@@ -87,31 +87,54 @@ pub fn check_name(matcher: &Matcher, reference: &Reference, name: &[u8]) {
     );
 }
 
-/// The host form: IP literals never match, a port is cut off, the rest is a dotted name.
+/// The host form: IP literals never match, a port is cut off, brackets around anything but
+/// an IPv6 address are taken off, and the rest is a dotted name.
 pub fn check_host(matcher: &Matcher, reference: &Reference, host: &[u8]) {
     let found = matcher.find_host(host);
-    let colons: Vec<usize> = (0..host.len()).filter(|&at| host[at] == b':').collect();
-    let name = match colons.as_slice() {
-        _ if host.first() == Some(&b'[') => None,
-        [] => Some(host),
-        [at] => Some(&host[..*at]),
-        _ => None,
+    // An IPv6 address, with or without a `%zone`.
+    let is_v6 = |text: &[u8]| {
+        let address = text.split(|&b| b == b'%').next().unwrap_or(text);
+        std::str::from_utf8(address).is_ok_and(|a| a.parse::<std::net::Ipv6Addr>().is_ok())
     };
-    let name = name.filter(|name| {
+    let until_colon = |text: &[u8]| text.split(|&b| b == b':').next().unwrap_or(text).len();
+    // Where the name is in `host`, or None for an IP literal.
+    let span = if let Some(inner) = host.strip_prefix(b"[") {
+        let close = inner.iter().position(|&b| b == b']');
+        let inside = &inner[..close.unwrap_or(inner.len())];
+        match close {
+            Some(_) if is_v6(inside) => None,
+            _ => Some(1..1 + until_colon(inside)),
+        }
+    } else if host.iter().filter(|&&b| b == b':').count() >= 2 && is_v6(host) {
+        None
+    } else {
+        Some(0..until_colon(host))
+    };
+    let span = span.filter(|span| {
+        let name = &host[span.clone()];
         let trimmed = name.strip_suffix(b".").unwrap_or(name);
         let last = trimmed.rsplit(|&b| b == b'.').next().unwrap_or(trimmed);
         last.is_empty() || !last.iter().all(u8::is_ascii_digit)
     });
+    let name = span.as_ref().map(|span| &host[span.clone()]);
     let expected = name.and_then(|name| matcher.find(name));
+    let offset = span.as_ref().map_or(0, |span| span.start);
     assert_eq!(
         found.as_ref().map(|m| (answer(m), m.base_span())),
-        expected.as_ref().map(|m| (answer(m), m.base_span())),
+        expected.as_ref().map(|m| {
+            let base = m.base_span();
+            (answer(m), base.start + offset..base.end + offset)
+        }),
         "{}",
         host.escape_ascii()
     );
     if let (Some(found), Some(name)) = (found, name) {
         reference.longest(name).expect("the reference agrees");
         assert!(found.base_span().end <= host.len());
+        // Anything around the name but a good port makes the match malformed.
+        if offset > 0 || name.len() + 1 < host.len() && host[name.len() + 1..].contains(&b':') {
+            assert!(found.is_malformed(), "{}", host.escape_ascii());
+        }
     }
 }
 

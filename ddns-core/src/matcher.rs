@@ -404,7 +404,7 @@ impl Matcher {
     #[cfg(feature = "mmap")]
     fn open_inner(path: &Path) -> Result<Matcher, LoadError> {
         let io = |err| LoadError::new(LoadErrorKind::Io(err));
-        let file = std::fs::File::open(path).map_err(io)?;
+        let file = open_regular(path)?;
         if file.metadata().map_err(io)?.len() == 0 {
             // An empty file cannot be mapped; report it like any short file.
             return Err(LoadError::new(LoadErrorKind::TooShort { found: 0 }));
@@ -418,7 +418,11 @@ impl Matcher {
 
     #[cfg(not(feature = "mmap"))]
     fn open_inner(path: &Path) -> Result<Matcher, LoadError> {
-        let bytes = std::fs::read(path).map_err(|err| LoadError::new(LoadErrorKind::Io(err)))?;
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        open_regular(path)?
+            .read_to_end(&mut bytes)
+            .map_err(|err| LoadError::new(LoadErrorKind::Io(err)))?;
         Matcher::from_bytes(bytes)
     }
 
@@ -1018,4 +1022,33 @@ impl fmt::Debug for ReloadableMatcher {
             .field(&**self.current.load())
             .finish()
     }
+}
+
+/// Opens `path` for [`Matcher::open`], refusing anything but a regular file (after symlinks):
+/// opening a FIFO would wait for a writer, and a device would be mapped or read without end.
+fn open_regular(path: &Path) -> Result<std::fs::File, LoadError> {
+    let io = |err| LoadError::new(LoadErrorKind::Io(err));
+    let not_regular = |kind: std::fs::FileType| {
+        let what = if kind.is_dir() {
+            "a directory"
+        } else {
+            "a FIFO, socket or device"
+        };
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("not a regular file ({what})"),
+        ))
+    };
+    // Checked before opening, since opening a FIFO waits for a writer; and again on the
+    // opened file, in case the path was replaced in between.
+    let kind = std::fs::metadata(path).map_err(io)?.file_type();
+    if !kind.is_file() {
+        return Err(not_regular(kind));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let kind = file.metadata().map_err(io)?.file_type();
+    if !kind.is_file() {
+        return Err(not_regular(kind));
+    }
+    Ok(file)
 }

@@ -224,13 +224,17 @@ thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
 }
 
+// Every access goes through `try_with`: a host may call into the library from a pthread key
+// destructor or another thread-exit hook, after this thread's locals are gone. Then the
+// message is dropped (and `ddns_last_error` gives an empty string) instead of a panic.
+
 fn set_last_error(message: &str) {
     let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
-    LAST_ERROR.with(|last| *last.borrow_mut() = text);
+    let _ = LAST_ERROR.try_with(|last| *last.borrow_mut() = text);
 }
 
 fn clear_last_error() {
-    LAST_ERROR.with(|last| *last.borrow_mut() = CString::default());
+    let _ = LAST_ERROR.try_with(|last| *last.borrow_mut() = CString::default());
 }
 
 /// Records `message` and returns `status`.
@@ -250,7 +254,8 @@ fn load_status(err: &LoadError) -> ddns_status {
 
 // ---- argument helpers ----------------------------------------------------------------
 
-/// The bytes `ptr[..len]`, or the status for a NULL pointer or zero length.
+/// The bytes `ptr[..len]`, or the status for a NULL pointer, a zero length, or a length no
+/// buffer can have (over `isize::MAX`, which a slice may not span).
 ///
 /// # Safety
 /// When `ptr` is not NULL it must point to `len` readable bytes that stay unchanged for the
@@ -262,7 +267,11 @@ unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], ddns_status>
     if ptr.is_null() {
         return Err(DDNS_ERR_NULL_ARG);
     }
-    // SAFETY: non-NULL, and the caller promises `len` readable bytes.
+    if len > isize::MAX as usize {
+        return Err(DDNS_ERR_INVALID_ARG);
+    }
+    // SAFETY: non-NULL, at most isize::MAX bytes, and the caller promises `len` readable
+    // bytes.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
@@ -409,7 +418,11 @@ pub extern "C" fn ddns_status_str(status: ddns_status) -> *const c_char {
 pub extern "C" fn ddns_last_error() -> *const c_char {
     // The CString's heap buffer stays put until this thread's next load or build call
     // replaces it, which is what the header promises.
-    guard!({ LAST_ERROR.with(|last| last.borrow().as_ptr()) })
+    guard!({
+        LAST_ERROR
+            .try_with(|last| last.borrow().as_ptr())
+            .unwrap_or(c"".as_ptr())
+    })
 }
 
 // ---- matchers ------------------------------------------------------------------------
@@ -532,6 +545,14 @@ pub unsafe extern "C" fn ddns_matcher_from_catalog(
             Ok(catalog) => catalog,
             Err(err) => return fail(DDNS_ERR_CATALOG, &err.to_string()),
         };
+        if catalog.entry_count() == 0 {
+            // As `ddns compile` refuses it: far more often an empty or wrong buffer than a
+            // list meant to match nothing.
+            return fail(
+                DDNS_ERR_BUILD,
+                "<catalog>: no entries: a list without entries matches nothing",
+            );
+        }
         match Matcher::new(&catalog) {
             // SAFETY: checked above.
             Ok(matcher) => unsafe { give(out, ddns_matcher { matcher }) },
@@ -623,7 +644,13 @@ pub unsafe extern "C" fn ddns_matcher_find_batch(
         if names.is_null() || results.is_null() {
             return DDNS_ERR_NULL_ARG;
         }
-        // SAFETY: non-NULL, and the caller promises `count` elements in each.
+        // No array of more bytes than isize::MAX exists; a slice may not claim one.
+        let largest = size_of::<ddns_name>().max(size_of::<ddns_match>());
+        if count > isize::MAX as usize / largest {
+            return DDNS_ERR_INVALID_ARG;
+        }
+        // SAFETY: non-NULL, within isize::MAX bytes, and the caller promises `count` elements
+        // in each.
         let (names, results) = unsafe {
             (
                 std::slice::from_raw_parts(names, count),

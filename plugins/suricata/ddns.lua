@@ -248,8 +248,9 @@ ddns_status ddns_matcher_open(const char *path, ddns_matcher **out);
  * Ownership: bytes are only read during the call. On DDNS_OK, *out is a new matcher the
  * caller frees with ddns_matcher_free().
  * Threads: any thread.
- * Returns: DDNS_OK; DDNS_ERR_NULL_ARG; DDNS_ERR_EMPTY; DDNS_ERR_CORRUPT_LIST;
- * DDNS_ERR_LIST_VERSION. ddns_last_error() has the details.
+ * Returns: DDNS_OK; DDNS_ERR_NULL_ARG; DDNS_ERR_EMPTY; DDNS_ERR_INVALID_ARG for len over
+ * PTRDIFF_MAX; DDNS_ERR_CORRUPT_LIST; DDNS_ERR_LIST_VERSION. ddns_last_error() has the
+ * details.
  */
 ddns_status ddns_matcher_from_bytes(const uint8_t *bytes, size_t len, ddns_matcher **out);
 
@@ -259,8 +260,9 @@ ddns_status ddns_matcher_from_bytes(const uint8_t *bytes, size_t len, ddns_match
  * caller frees with ddns_matcher_free().
  * Threads: any thread.
  * Returns: DDNS_OK; DDNS_ERR_NULL_ARG; DDNS_ERR_EMPTY; DDNS_ERR_INVALID_ARG for an unknown
- * format; DDNS_ERR_CATALOG (with line and reason in ddns_last_error(), also for text that is
- * not UTF-8); DDNS_ERR_BUILD.
+ * format or len over PTRDIFF_MAX; DDNS_ERR_CATALOG (with line and reason in ddns_last_error(),
+ * also for text that is not UTF-8); DDNS_ERR_BUILD, also for a catalog without entries (it
+ * would match nothing).
  */
 ddns_status ddns_matcher_from_catalog(const uint8_t *text, size_t len, uint32_t format,
                                       ddns_matcher **out);
@@ -278,18 +280,22 @@ void ddns_matcher_free(ddns_matcher *matcher);
  * never hide a match. Allocation-free.
  * Ownership: name is only read during the call; *out is caller storage, written on DDNS_OK.
  * Threads: any number of threads on one matcher.
- * Returns: DDNS_OK (check out->verdict); DDNS_ERR_NULL_ARG; DDNS_ERR_EMPTY for len 0.
+ * Returns: DDNS_OK (check out->verdict); DDNS_ERR_NULL_ARG; DDNS_ERR_EMPTY for len 0;
+ * DDNS_ERR_INVALID_ARG for len over PTRDIFF_MAX.
  */
 ddns_status ddns_matcher_find(const ddns_matcher *matcher, const uint8_t *name, size_t len,
                               ddns_match *out);
 
 /*
  * Looks up a host string as found in an HTTP Host header, a URL or a TLS SNI: "name",
- * "name:port", "[v6]:port". IP literals never match; a port that is not 1-5 digits sets
- * DDNS_MATCH_MALFORMED. Allocation-free.
+ * "name:port", "[v6]:port". IP literals never match; only text that parses as an address is
+ * one, so "[x7.duckdns.org]:443" or "x7.duckdns.org::" is looked up like a name. Such
+ * wrapping, and a port that is not 1-5 digits, sets DDNS_MATCH_MALFORMED; base_offset counts
+ * from the start of host as given. Allocation-free.
  * Ownership: host is only read during the call; *out is caller storage, written on DDNS_OK.
  * Threads: any number of threads on one matcher.
- * Returns: DDNS_OK (check out->verdict); DDNS_ERR_NULL_ARG; DDNS_ERR_EMPTY for len 0.
+ * Returns: DDNS_OK (check out->verdict); DDNS_ERR_NULL_ARG; DDNS_ERR_EMPTY for len 0;
+ * DDNS_ERR_INVALID_ARG for len over PTRDIFF_MAX.
  */
 ddns_status ddns_matcher_find_host(const ddns_matcher *matcher, const uint8_t *host, size_t len,
                                    ddns_match *out);
@@ -300,7 +306,8 @@ ddns_status ddns_matcher_find_host(const ddns_matcher *matcher, const uint8_t *h
  * truncated label gives DDNS_VERDICT_NONE: decompress the name first. Allocation-free.
  * Ownership: wire is only read during the call; *out is caller storage, written on DDNS_OK.
  * Threads: any number of threads on one matcher.
- * Returns: DDNS_OK (check out->verdict); DDNS_ERR_NULL_ARG; DDNS_ERR_EMPTY for len 0.
+ * Returns: DDNS_OK (check out->verdict); DDNS_ERR_NULL_ARG; DDNS_ERR_EMPTY for len 0;
+ * DDNS_ERR_INVALID_ARG for len over PTRDIFF_MAX.
  */
 ddns_status ddns_matcher_find_wire(const ddns_matcher *matcher, const uint8_t *wire, size_t len,
                                    ddns_match *out);
@@ -313,7 +320,8 @@ ddns_status ddns_matcher_find_wire(const ddns_matcher *matcher, const uint8_t *w
  * for count entries, written on DDNS_OK.
  * Threads: any number of threads on one matcher.
  * Returns: DDNS_OK; DDNS_ERR_NULL_ARG (matcher NULL, or names/results NULL with count > 0);
- * DDNS_ERR_INVALID_ARG for an unknown mode.
+ * DDNS_ERR_INVALID_ARG for an unknown mode or a count no array can hold (names or results
+ * over PTRDIFF_MAX bytes). A name whose len is over PTRDIFF_MAX gets DDNS_MATCH_INVALID_INPUT.
  */
 ddns_status ddns_matcher_find_batch(const ddns_matcher *matcher, const ddns_name *names,
                                     size_t count, uint32_t mode, ddns_match *results);

@@ -221,6 +221,27 @@ fn worker_threads_match_through_a_thousand_reloads_from_c() {
     }
 }
 
+#[test]
+fn calls_from_a_thread_exit_destructor_work_without_a_message_and_never_panic() {
+    for kind in [LibraryKind::Shared, LibraryKind::Static] {
+        let exe = build("thread-exit", &["thread_exit.c"], Language::C99, kind);
+        let out = Command::new(&exe).output().expect("run the C program");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{kind:?}: {:?}\n{stderr}", out.status);
+        assert_eq!(stderr, "", "{kind:?}: the library printed");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "new_default: ok, last error \"\"\n\
+             verify: ok, last error \"\"\n\
+             open: io, last error \"\"\n\
+             from_bytes: corrupt-list, last error \"\"\n\
+             from_catalog: ok, last error \"\"\n\
+             from_catalog (bad): catalog, last error \"\"\n",
+            "{kind:?}"
+        );
+    }
+}
+
 /// Builds tests/c/reload_threads.c (C99 with POSIX threads, in glibc's libc).
 fn build_threaded(name: &str, kind: LibraryKind) -> PathBuf {
     build(name, &["reload_threads.c"], Language::C99, kind)

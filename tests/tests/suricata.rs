@@ -108,6 +108,12 @@ const CASES: &[Case] = &[
     case(DnsTcp, "www.example.org", None),
     case(TlsSni, "c2.ddns.net", Some(("noip", "ddns.net"))),
     case(TlsSni, "Upper.DynDNS.ORG.", Some(("dyn", "dyndns.org"))),
+    // A name dressed as an IP literal is still a name (issue 17): no evasion.
+    case(
+        TlsSni,
+        "[x7.duckdns.org]:443",
+        Some(("duckdns", "duckdns.org")),
+    ),
     case(TlsSni, "www.duckdns.org", None),
     case(TlsSni, "duckdns.org.evil.com", None),
     case(HttpHost, "myhost.dynu.net", Some(("dynu", "dynu.net"))),
@@ -119,6 +125,11 @@ const CASES: &[Case] = &[
     case(
         HttpHost,
         "evil.duckdns.org.",
+        Some(("duckdns", "duckdns.org")),
+    ),
+    case(
+        HttpHost,
+        "cam.duckdns.org:443:443",
         Some(("duckdns", "duckdns.org")),
     ),
     case(HttpHost, "notduckdns.org", None),
@@ -415,8 +426,8 @@ fn eve_json_holds_exactly_the_expected_alerts_with_their_providers() {
 
 /// The host part of a Host header value, as Suricata logs it: without the port.
 fn host_only(host: &str) -> &str {
-    match host.rsplit_once(':') {
-        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+    match host.split_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit() || b == b':') => name,
         _ => host,
     }
 }

@@ -12,18 +12,61 @@ mod alternatives;
 #[path = "workload/mod.rs"]
 mod workload;
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hash::Hasher;
 use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use alternatives::{
-    AHO_CORASICK_MAX, Answer, HashSuffixWalk, PlainFstWalk, REGEX_MAX, RegexAlternation,
-    ReversedAhoCorasick, ours,
+    AHO_CORASICK_MAX, Answer, FstFrontTable, HashSuffixWalk, PlainFstWalk, REGEX_MAX,
+    RegexAlternation, ReversedAhoCorasick, TunedHashWalk, ours,
 };
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ddns_core::{Matcher, MatcherBuilder};
 
 const NAMES: usize = 1_000_000;
+
+/// Counts the bytes allocated and not yet freed, so that each implementation's resident heap
+/// can be reported: what building it leaves allocated. Lookups allocate nothing, so the
+/// counting costs the timed loops nothing.
+struct CountingAllocator;
+
+static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed on to the system allocator unchanged; only a counter is kept.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded as is.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded as is.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE_BYTES.fetch_add(new_size, Ordering::Relaxed);
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded as is.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// Builds something and reports the heap it keeps.
+fn built<T>(label: &str, size_label: &str, build: impl FnOnce() -> T) -> T {
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    let value = build();
+    let kept = LIVE_BYTES.load(Ordering::Relaxed).saturating_sub(before);
+    eprintln!("heap {size_label} {label}: {kept} bytes");
+    value
+}
 
 fn sizes() -> Vec<(String, Option<usize>)> {
     let spec = std::env::var("DDNS_BENCH_SIZES")
@@ -64,7 +107,11 @@ fn lookups(c: &mut Criterion) {
         let bytes = MatcherBuilder::new().compile(&catalog).unwrap();
         let build = started.elapsed();
         drop(catalog);
-        let matcher = Matcher::from_bytes(bytes).unwrap();
+        // The compiled bytes, owned by the matcher, and what loading derives from them.
+        let matcher = built("ddns", &size_label, || {
+            Matcher::from_bytes(bytes.clone()).unwrap()
+        });
+        drop(bytes);
         let names = workload::names(&entries, NAMES);
         let hits = names.iter().filter(|n| matcher.is_match(n)).count();
         eprintln!(
@@ -89,7 +136,39 @@ fn lookups(c: &mut Criterion) {
         });
 
         let mut buffer = Vec::with_capacity(300);
-        let std_hash = HashSuffixWalk::<std::hash::RandomState>::new(&entries);
+        let tuned = built("hashset-tuned", &size_label, || {
+            TunedHashWalk::new(&entries)
+        });
+        agree("hashset-tuned", &names, &matcher, |n| {
+            tuned.find(&mut buffer, n)
+        });
+        group.bench_function("hashset-tuned", |b| {
+            b.iter(|| {
+                for name in names.iter() {
+                    black_box(tuned.find(&mut buffer, black_box(name)));
+                }
+            })
+        });
+        drop(tuned);
+
+        let front = built("fst-front-table", &size_label, || {
+            FstFrontTable::new(&entries)
+        });
+        agree("fst-front-table", &names, &matcher, |n| {
+            front.find(&mut buffer, n)
+        });
+        group.bench_function("fst-front-table", |b| {
+            b.iter(|| {
+                for name in names.iter() {
+                    black_box(front.find(&mut buffer, black_box(name)));
+                }
+            })
+        });
+        drop(front);
+
+        let std_hash = built("hashmap-std", &size_label, || {
+            HashSuffixWalk::<std::hash::RandomState>::new(&entries)
+        });
         agree("hashmap-std", &names, &matcher, |n| {
             std_hash.find(&mut buffer, n)
         });
@@ -102,7 +181,9 @@ fn lookups(c: &mut Criterion) {
         });
         drop(std_hash);
 
-        let fx_hash = HashSuffixWalk::<rustc_hash::FxBuildHasher>::new(&entries);
+        let fx_hash = built("hashmap-fx", &size_label, || {
+            HashSuffixWalk::<rustc_hash::FxBuildHasher>::new(&entries)
+        });
         agree("hashmap-fx", &names, &matcher, |n| {
             fx_hash.find(&mut buffer, n)
         });
@@ -115,7 +196,7 @@ fn lookups(c: &mut Criterion) {
         });
         drop(fx_hash);
 
-        let plain = PlainFstWalk::new(&entries);
+        let plain = built("fst-plain", &size_label, || PlainFstWalk::new(&entries));
         agree("fst-plain", &names, &matcher, |n| {
             plain.find(&mut buffer, n)
         });

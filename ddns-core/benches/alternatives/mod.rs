@@ -167,3 +167,136 @@ impl RegexAlternation {
         Some((start, *self.providers.get(buffer.as_slice())?))
     }
 }
+
+/// The hash walk a careful engineer would write: every label-boundary suffix of two labels
+/// or more of every entry is a key (so the key set is closed under taking suffixes), each
+/// marked with whether it is itself an entry and whether longer keys end in it. A lookup
+/// lower-cases the name once, probes its last two labels, and moves one label left only
+/// while longer keys exist, stopping at the first unknown suffix: most names cost one probe.
+pub struct TunedHashWalk {
+    map: HashMap<Box<[u8]>, u32, rustc_hash::FxBuildHasher>,
+}
+
+impl TunedHashWalk {
+    /// The key is an entry; the low bits are its provider.
+    const ENTRY: u32 = 1 << 31;
+    /// Longer keys end in this one.
+    const LONGER: u32 = 1 << 30;
+
+    pub fn new(entries: &[String]) -> Self {
+        let mut map: HashMap<Box<[u8]>, u32, _> = HashMap::default();
+        for (index, entry) in entries.iter().enumerate() {
+            let bytes = entry.as_bytes();
+            *map.entry(bytes.into()).or_insert(0) |= Self::ENTRY | (index % 100) as u32;
+            // Every shorter suffix of two labels or more leads further left.
+            let dots: Vec<usize> = (0..bytes.len()).filter(|&at| bytes[at] == b'.').collect();
+            for (nth, &dot) in dots.iter().enumerate() {
+                // bytes[dot + 1..] has dots.len() - nth labels.
+                if dots.len() - nth >= 2 {
+                    *map.entry(bytes[dot + 1..].into()).or_insert(0) |= Self::LONGER;
+                }
+            }
+        }
+        TunedHashWalk { map }
+    }
+
+    pub fn find(&self, buffer: &mut Vec<u8>, name: &[u8]) -> Answer {
+        buffer.clear();
+        buffer.extend(strip_dot(name).iter().map(u8::to_ascii_lowercase));
+        let name = buffer.as_slice();
+        let last_dot = name.iter().rposition(|&b| b == b'.')?;
+        let mut start = name[..last_dot]
+            .iter()
+            .rposition(|&b| b == b'.')
+            .map_or(0, |at| at + 1);
+        let mut found = None;
+        while let Some(&value) = self.map.get(&name[start..]) {
+            if value & Self::ENTRY != 0 {
+                found = Some((start, value & 0xffff));
+            }
+            if value & Self::LONGER == 0 || start == 0 {
+                break;
+            }
+            start = name[..start - 1]
+                .iter()
+                .rposition(|&b| b == b'.')
+                .map_or(0, |at| at + 1);
+        }
+        found
+    }
+}
+
+/// An `fst::Map` over reversed entries, entered through a hash table keyed by the reversed
+/// last two labels that holds the FST node (and output so far) those bytes lead to; the walk
+/// goes on from there only for names whose last two labels are an entry's.
+pub struct FstFrontTable {
+    map: fst::Map<Vec<u8>>,
+    /// Reversed last two labels -> (node address, output along the way).
+    front: HashMap<Box<[u8]>, (usize, u64), rustc_hash::FxBuildHasher>,
+}
+
+impl FstFrontTable {
+    pub fn new(entries: &[String]) -> Self {
+        let plain = PlainFstWalk::new(entries);
+        let fst = plain.map.as_fst();
+        let mut front = HashMap::default();
+        for entry in entries {
+            let reversed: Vec<u8> = entry.bytes().rev().collect();
+            let key = &reversed[..second_dot(&reversed)];
+            if front.contains_key(key) {
+                continue;
+            }
+            let mut node = fst.root();
+            let mut out = Output::zero();
+            for &byte in key {
+                let transition = node.transition(node.find_input(byte).expect("a key prefix"));
+                out = out.cat(transition.out);
+                node = fst.node(transition.addr);
+            }
+            front.insert(key.into(), (node.addr(), out.value()));
+        }
+        FstFrontTable {
+            map: plain.map,
+            front,
+        }
+    }
+
+    pub fn find(&self, buffer: &mut Vec<u8>, name: &[u8]) -> Answer {
+        buffer.clear();
+        buffer.extend(strip_dot(name).iter().rev().map(u8::to_ascii_lowercase));
+        let reversed = buffer.as_slice();
+        let key_end = second_dot(reversed);
+        let &(addr, out) = self.front.get(&reversed[..key_end])?;
+        let fst = self.map.as_fst();
+        let mut node = fst.node(addr);
+        let mut out = Output::new(out);
+        let mut found = None;
+        let mut at = key_end;
+        loop {
+            if node.is_final() && reversed.get(at).is_none_or(|&b| b == b'.') {
+                found = Some((
+                    reversed.len() - at,
+                    out.cat(node.final_output()).value() as u32,
+                ));
+            }
+            let Some(&byte) = reversed.get(at) else {
+                break;
+            };
+            let Some(index) = node.find_input(byte) else {
+                break;
+            };
+            let transition = node.transition(index);
+            out = out.cat(transition.out);
+            node = fst.node(transition.addr);
+            at += 1;
+        }
+        found
+    }
+}
+
+/// Where the second `.` of a reversed name is (its end when it has fewer): the reversed
+/// name's first two labels end there.
+fn second_dot(reversed: &[u8]) -> usize {
+    let mut dots = reversed.iter().enumerate().filter(|&(_, &b)| b == b'.');
+    dots.nth(1).map_or(reversed.len(), |(at, _)| at)
+}

@@ -9,8 +9,10 @@
 //!   It answers "present" for about 0.5% of absent keys at 16 bits per key; the table probe
 //!   then decides.
 //! - The **front bitmap** ([`FrontBits`]), built at load time from the table for lists of up
-//!   to [`FRONT_MAX_KEYS`] entries and used instead: it reads only a name's last 8
-//!   bytes, before the labels are split or hashed.
+//!   to [`FRONT_MAX_KEYS`] entries and checked first: it reads only a name's last 8 bytes,
+//!   before the labels are split or hashed. Up to 64 bits per distinct key it is the only
+//!   filter; a larger list's map is capped at 512 KiB so that it stays in L2, and the names
+//!   it lets through then meet the suffix filter as well.
 //!
 //! Case folding: both read bytes ORed with 0x20. For letters that is lower-casing; digits,
 //! `-` and `.` already have that bit. Entries are lower-case letters, digits, `-` and `.`, so a
@@ -96,32 +98,47 @@ pub(crate) fn hash(key: &[u8]) -> u64 {
 }
 
 /// The front bitmap: one bit per entry, built at load time from the entries in the suffix
-/// table at 64 to 128 bits per distinct key, for lists small enough that it stays in a fast cache
-/// (8 KiB for the default list). A miss costs one 8-byte read, a few word operations, one
-/// multiply and one bit test, before the name's labels are even split. Names are known by
-/// their [`front_key`], so a set bit only means "look further": a name ending in the same 8
-/// bytes as an entry passes, and about 1% of others; so does every name whose last two
-/// labels, shorter than 8 bytes, are an entry's (every name under `co.uk` when an entry
-/// ends in `.co.uk`, as with the file's filter). Not part of the file:
-/// lists with more entries use the file's filter, which hashes the whole of the last two
-/// labels, because 8 bytes no longer tell that many entries apart and building the map
-/// would slow loading.
+/// table at 64 to 128 bits per distinct key, and at most 512 KiB, so that it stays in a fast
+/// cache (8 KiB for the default list). A miss costs one 8-byte read, a few word operations,
+/// one multiply and one bit test, before the name's labels are even split. Names are known
+/// by their [`front_key`], so a set bit only means "look further": a name ending in the same
+/// 8 bytes as an entry passes, and about 1% of others (more once the cap leaves fewer than
+/// 64 bits per key: about 5% at 200,000 keys); so does every name whose last two labels,
+/// shorter than 8 bytes, are an entry's (every name under `co.uk` when an entry ends in
+/// `.co.uk`, as with the file's filter). A capped map is "sparse": lookups check the file's
+/// filter after it. Not part of the file; lists of more than [`FRONT_MAX_KEYS`] entries
+/// use the file's filter alone, because the capped map would hold too few bits per key to
+/// turn enough misses away, and building it would slow loading.
 #[derive(Debug)]
 pub(crate) struct FrontBits {
     words: Box<[u64]>,
     /// 64 minus the number of index bits: the index is the top bits of the key's product.
     shift: u32,
+    /// Fewer than [`FRONT_BITS_PER_KEY`] bits per distinct key (the map hit its size cap):
+    /// it lets through enough absent names that the file's filter is checked after it.
+    sparse: bool,
 }
 
-/// Lists with more entries than this use the file's Bloom filter instead (the map
-/// would pass 512 KiB).
-pub(crate) const FRONT_MAX_KEYS: usize = 1 << 16;
+/// Lists with more entries than this use the file's Bloom filter alone: past it, the map
+/// would hold under 4 bits per key and turn too few misses away to pay for itself.
+pub(crate) const FRONT_MAX_KEYS: usize = 1 << 20;
 const FRONT_BITS_PER_KEY: usize = 64;
+/// The map's size cap in bits (512 KiB), so that it stays in a core's L2 cache.
+const FRONT_MAX_BITS: usize = 1 << 22;
 
 impl FrontBits {
     /// The map for the entries `keys`, or `None` when there are more than
     /// [`FRONT_MAX_KEYS`].
     pub(crate) fn build<'a>(keys: impl Iterator<Item = &'a [u8]>) -> Option<FrontBits> {
+        FrontBits::build_capped(keys, FRONT_MAX_BITS)
+    }
+
+    /// [`FrontBits::build`] with a size cap of `max_bits` (a power of two, at least 64)
+    /// instead of [`FRONT_MAX_BITS`]; tests use a small cap to make any list's map sparse.
+    pub(crate) fn build_capped<'a>(
+        keys: impl Iterator<Item = &'a [u8]>,
+        max_bits: usize,
+    ) -> Option<FrontBits> {
         let mut front_keys = Vec::new();
         for key in keys {
             if front_keys.len() == FRONT_MAX_KEYS {
@@ -133,12 +150,14 @@ impl FrontBits {
         // an allow entry such as `www.duckdns.org` has the key of the `duckdns.org` above it.
         front_keys.sort_unstable();
         front_keys.dedup();
-        let bits = (front_keys.len() * FRONT_BITS_PER_KEY)
+        let wanted = (front_keys.len() * FRONT_BITS_PER_KEY)
             .next_power_of_two()
             .max(64);
+        let bits = wanted.min(max_bits);
         let mut front = FrontBits {
             words: vec![0u64; bits / 64].into_boxed_slice(),
             shift: 64 - bits.trailing_zeros(),
+            sparse: bits < wanted,
         };
         for key in front_keys {
             let bit = front.bit(key);
@@ -159,6 +178,12 @@ impl FrontBits {
         self.words
             .get(bit / 64)
             .is_some_and(|word| word & (1 << (bit % 64)) != 0)
+    }
+
+    /// Whether the map is too small for its keys to be the only filter (see `sparse`).
+    #[inline]
+    pub(crate) fn is_sparse(&self) -> bool {
+        self.sparse
     }
 
     /// Heap bytes the map takes.
@@ -353,6 +378,14 @@ mod tests {
                 assert!(front.may_contain(front_key(name.as_bytes())));
             }
         }
+        // A list too large for 64 bits per key gets a capped map that says so.
+        let capped = FrontBits::build_capped(keys.iter().map(|k| k.as_bytes()), 1 << 16).unwrap();
+        assert!(capped.is_sparse() && !front.is_sparse());
+        assert_eq!(capped.bytes(), (1 << 16) / 8);
+        assert!(
+            keys.iter()
+                .all(|k| capped.may_contain(front_key(k.as_bytes())))
+        );
         let too_many = (0..=FRONT_MAX_KEYS)
             .map(|i| format!("k{i}.example"))
             .collect::<Vec<_>>();

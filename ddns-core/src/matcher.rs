@@ -307,9 +307,11 @@ struct Inner {
 ///
 /// # Cost
 /// Most names are turned away after reading their last 8 bytes and testing one bit of a map
-/// that loading builds for lists of up to 65,536 entries (8 KiB for the default list; see
-/// [`Matcher::memory_usage`]); on larger lists, after hashing their last two labels and
-/// reading one cache line of the file's filter. The rest probe the list's suffix
+/// that loading builds for lists of up to 1,048,576 entries (8 KiB for the default list, at
+/// most 512 KiB; see [`Matcher::memory_usage`]). On lists of more than 65,536 distinct last
+/// two labels the names that pass it, and on lists too large for it every name, are then
+/// turned away after hashing their last two labels and reading one cache line of the file's
+/// filter. The rest probe the list's suffix
 /// table once, and once more per label only while longer entries exist below. A lookup
 /// allocates nothing.
 ///
@@ -456,7 +458,10 @@ impl Matcher {
             file.slice(layout.slots.clone()),
             file.slice(layout.keys.clone()),
         );
-        let front = filter::FrontBits::build(table::entry_keys(slots.as_ref(), keys.as_ref()));
+        // Lists too large for a front bitmap skip reading their keys for one.
+        let front = (layout.entry_count <= filter::FRONT_MAX_KEYS as u64)
+            .then(|| filter::FrontBits::build(table::entry_keys(slots.as_ref(), keys.as_ref())))
+            .flatten();
         Ok(Matcher {
             inner: Arc::new(Inner {
                 fst,
@@ -504,8 +509,8 @@ impl Matcher {
 
     /// Heap bytes this matcher holds besides its compiled list ([`Matcher::as_bytes`], which
     /// is mapped or owned as it was given): the provider records, and the front bitmap that
-    /// loading builds for lists of up to 65,536 entries (8 KiB for the default list; lists
-    /// with more use the file's filter and build nothing).
+    /// loading builds for lists of up to 1,048,576 entries (8 KiB for the default list, at
+    /// most 512 KiB; lists with more use the file's filter alone and build nothing).
     pub fn memory_usage(&self) -> usize {
         let inner = &*self.inner;
         let strings: usize = inner
@@ -525,6 +530,18 @@ impl Matcher {
     pub(crate) fn without_front(self) -> Matcher {
         let mut inner = Arc::try_unwrap(self.inner).unwrap_or_else(|_| panic!("shared"));
         inner.front = None;
+        Matcher {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The same list with a front bitmap capped at 64 bits, so that it is sparse and the
+    /// file's filter is checked after it, as for the largest lists that have one.
+    #[cfg(test)]
+    pub(crate) fn with_sparse_front(self) -> Matcher {
+        let mut inner = Arc::try_unwrap(self.inner).unwrap_or_else(|_| panic!("shared"));
+        let keys = table::entry_keys(inner.slots.as_ref(), inner.keys.as_ref());
+        inner.front = filter::FrontBits::build_capped(keys, 64);
         Matcher {
             inner: Arc::new(inner),
         }
@@ -744,7 +761,8 @@ impl Matcher {
         // Every entry has two labels or more, and only the entries whose last two labels are
         // the name's can match: without a front bitmap, most names stop at this one-cache-line
         // check of the file's filter.
-        if inner.front.is_none() && !filter::may_contain(inner.filter.as_ref(), hashed) {
+        let front_alone = inner.front.as_ref().is_some_and(|front| !front.is_sparse());
+        if !front_alone && !filter::may_contain(inner.filter.as_ref(), hashed) {
             return None;
         }
         let mut found = None;

@@ -360,6 +360,8 @@ proptest! {
         // The same list with misses turned away by the file's filter instead of the front
         // bitmap built at load (which large lists do without).
         let through_filter = Matcher::new(&catalog).unwrap().without_front();
+        // And through a front bitmap too small for the list, followed by the file's filter.
+        let through_both = Matcher::new(&catalog).unwrap().with_sparse_front();
         prop_assert!(matcher.has_front());
         // The entries listed from the checked suffix table are the canonical FST's, in its
         // order, with its values.
@@ -401,6 +403,7 @@ proptest! {
             let expected = reference(&entries, &name);
             let found = matcher.find(&name);
             prop_assert_eq!(through_filter.find(&name), found);
+            prop_assert_eq!(through_both.find(&name), found);
             // The suffix index and the canonical FST agree.
             let trimmed = crate::name::trim_root(&name);
             if !trimmed.is_empty() {
@@ -450,6 +453,9 @@ fn the_front_bitmap_and_the_filter_agree_on_the_default_list() {
     let through_filter = Matcher::from_bytes(front.as_bytes().to_vec())
         .unwrap()
         .without_front();
+    let through_both = Matcher::from_bytes(front.as_bytes().to_vec())
+        .unwrap()
+        .with_sparse_front();
     let mut names = 0;
     for domain in &domains {
         for name in [
@@ -461,6 +467,7 @@ fn the_front_bitmap_and_the_filter_agree_on_the_default_list() {
             format!("{domain}x"),
         ] {
             assert_eq!(front.find(&name), through_filter.find(&name), "{name}");
+            assert_eq!(front.find(&name), through_both.find(&name), "{name}");
             names += 1;
         }
         assert!(front.find(domain).is_some(), "{domain}");

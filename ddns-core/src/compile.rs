@@ -1,5 +1,6 @@
 //! Catalog -> compiled bytes. Used by [`crate::MatcherBuilder`] and by the build script that
-//! embeds the default catalog, so it depends only on `catalog`, `format` and `name`.
+//! embeds the default catalog, so it depends only on `catalog`, `format`, `name`, `table`
+//! and `value` (and `filter`, through `format`), never on `matcher`.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -8,6 +9,7 @@ use crate::catalog::{Catalog, CatalogEntry, Origin};
 use crate::format::{Index, ProviderRecord, Writer};
 use crate::name::{excerpt, normalize_entry};
 use crate::table;
+use crate::value::{EntryValue, MAX_PROVIDERS};
 
 /// The builder's knobs, shared with the build script.
 #[derive(Debug, Clone, Default)]
@@ -83,7 +85,7 @@ fn origin_of(entry: &CatalogEntry) -> String {
 /// Compiles `catalog` into the bytes [`crate::Matcher::from_bytes`] reads.
 pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec<u8>, BuildError> {
     let providers = catalog.providers();
-    if providers.len() >= table::MAX_PROVIDERS {
+    if providers.len() >= MAX_PROVIDERS {
         return Err(BuildError::new(
             BuildErrorKind::TooLarge,
             format!("{} providers; the format holds 2^29-1", providers.len()),
@@ -163,8 +165,8 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
     let mut counts = vec![(0u32, 0u32); providers.len()];
     let mut map = fst::MapBuilder::memory();
     for (id, key) in unique.iter().enumerate() {
-        let value = (id as u64) << 32 | u64::from(key.provider) << 1 | u64::from(key.allow);
-        map.insert(key_bytes(key), value)
+        let value = EntryValue::new(id as u32, key.provider, key.allow);
+        map.insert(key_bytes(key), value.stored())
             .expect("keys are sorted and unique");
         values.push(value);
         let count = &mut counts[key.provider as usize];
@@ -175,7 +177,7 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
         }
     }
     let fst = map.into_inner().expect("writing to memory cannot fail");
-    let index = front_index(&unique, &values, &arena)
+    let index = suffix_index(&unique, &values, &arena)
         .map_err(|why| BuildError::new(BuildErrorKind::TooLarge, why.to_string()))?;
 
     let mut writer = Writer::new();
@@ -208,9 +210,9 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
 /// Builds the suffix filter and table (see `filter.rs` and `table.rs`) from the sorted,
 /// unique entries and their FST values: the table holds every suffix of two labels or more
 /// of every entry, the filter every entry's last two labels.
-fn front_index(keys: &[Key], values: &[u64], arena: &[u8]) -> Result<Index, &'static str> {
-    // (suffix, FST value when an entry is exactly that suffix)
-    let mut suffixes: Vec<(Vec<u8>, Option<u64>)> = Vec::with_capacity(keys.len() * 2);
+fn suffix_index(keys: &[Key], values: &[EntryValue], arena: &[u8]) -> Result<Index, &'static str> {
+    // (suffix, the value of the entry that is exactly that suffix)
+    let mut suffixes: Vec<(Vec<u8>, Option<EntryValue>)> = Vec::with_capacity(keys.len() * 2);
     for (key, &value) in keys.iter().zip(values) {
         let reversed = &arena[key.at..key.at + key.len];
         let dots = reversed.iter().enumerate().filter(|&(_, &b)| b == b'.');

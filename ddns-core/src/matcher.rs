@@ -18,6 +18,7 @@ use crate::table;
 
 use crate::format::{Layout, LoadError, LoadErrorKind, read_layout, read_provider};
 use crate::name::{HostForm, MAX_NAME_LEN, WireLabels, split_host, sub_domain_shape, trim_root};
+use crate::value::EntryValue;
 
 /// Whether the winning entry is a DDNS base domain or an exception.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,6 +29,17 @@ pub enum Verdict {
     /// The name is under an allow entry (an exception) that is longer than any block entry
     /// it is also under.
     Allow,
+}
+
+impl Verdict {
+    /// The kind of the entry whose value this is.
+    fn of(value: EntryValue) -> Verdict {
+        if value.is_allow() {
+            Verdict::Allow
+        } else {
+            Verdict::Block
+        }
+    }
 }
 
 /// Identifies a provider of one matcher: pass it to [`Matcher::provider`].
@@ -699,28 +711,23 @@ impl Matcher {
 
     fn make_match(
         &self,
-        value: u64,
+        value: EntryValue,
         span: Range<usize>,
         sub_labels: u32,
         malformed: bool,
     ) -> Option<Match> {
-        let provider = (value >> 1) as u32 & 0x7fff_ffff;
         // A value naming no provider could only come from a corrupt list; never index out
         // of range on the lookup path.
-        if provider as usize >= self.inner.providers.len() {
+        if value.provider() as usize >= self.inner.providers.len() {
             return None;
         }
         Some(Match {
-            entry: EntryId((value >> 32) as u32),
-            provider: ProviderId(provider),
+            entry: EntryId(value.entry()),
+            provider: ProviderId(value.provider()),
             start: span.start,
             end: span.end,
             sub_labels,
-            verdict: if value & 1 == 1 {
-                Verdict::Allow
-            } else {
-                Verdict::Block
-            },
+            verdict: Verdict::of(value),
             malformed,
         })
     }
@@ -729,7 +736,7 @@ impl Matcher {
     /// front bitmap or the file's filter, then the suffix table (see `filter.rs` and
     /// `table.rs`): returns where it starts and its FST value. Neither filter ever turns
     /// away a name the table would answer, so both give the table's answers.
-    pub(crate) fn search(&self, name: &[u8]) -> Option<(usize, u64)> {
+    pub(crate) fn search(&self, name: &[u8]) -> Option<(usize, EntryValue)> {
         if !self.passes_front(name) {
             return None;
         }
@@ -748,7 +755,7 @@ impl Matcher {
 
     /// [`Matcher::search`] for a name the front bitmap let through.
     #[inline]
-    fn search_past_front(&self, name: &[u8]) -> Option<(usize, u64)> {
+    fn search_past_front(&self, name: &[u8]) -> Option<(usize, EntryValue)> {
         let inner = &*self.inner;
         let (slots, keys) = (inner.slots.as_ref(), inner.keys.as_ref());
         let last_two = filter::last_two_labels(name)?;
@@ -804,7 +811,7 @@ impl Matcher {
     /// its FST value. The reference the suffix index is property-tested against; lookups
     /// never walk the FST.
     #[cfg(test)]
-    pub(crate) fn walk_dotted(&self, name: &[u8]) -> Option<(usize, u64)> {
+    pub(crate) fn walk_dotted(&self, name: &[u8]) -> Option<(usize, EntryValue)> {
         use fst::raw::Output;
         let fst = &self.inner.fst;
         let mut node = fst.root();
@@ -818,7 +825,8 @@ impl Matcher {
             out = out.cat(transition.out);
             node = fst.node(transition.addr);
             if node.is_final() && (at == 0 || name[at - 1] == b'.') {
-                found = Some((at, out.cat(node.final_output()).value()));
+                let value = out.cat(node.final_output()).value();
+                found = Some((at, EntryValue::from_stored(value)));
             }
         }
         found
@@ -828,7 +836,7 @@ impl Matcher {
     /// (253 bytes, and not past a label holding a `.` byte, which is data there and so can
     /// be part of no entry), looked up like a dotted name. Returns the index of the
     /// leftmost label of the longest entry, with its FST value.
-    fn search_wire(&self, wire: &[u8], labels: &WireLabels) -> Option<(usize, u64)> {
+    fn search_wire(&self, wire: &[u8], labels: &WireLabels) -> Option<(usize, EntryValue)> {
         let mut buffer = [0u8; MAX_NAME_LEN];
         // Where each copied label starts in `buffer`, rightmost label first.
         let mut starts = [0usize; crate::name::MAX_LABELS];
@@ -894,13 +902,9 @@ impl Iterator for Entries<'_> {
         Some(ListedEntry {
             // Lower-case ASCII in a verified list.
             domain: String::from_utf8_lossy(domain).into_owned(),
-            provider: ProviderId((value >> 1) as u32 & (table::MAX_PROVIDERS as u32 - 1)),
-            verdict: if value & 1 == 1 {
-                Verdict::Allow
-            } else {
-                Verdict::Block
-            },
-            id: EntryId((value >> 32) as u32),
+            provider: ProviderId(value.provider()),
+            verdict: Verdict::of(value),
+            id: EntryId(value.entry()),
         })
     }
 

@@ -24,6 +24,7 @@
 
 use crate::filter::hash;
 use crate::name::{MAX_LABEL_LEN, MAX_NAME_LEN};
+use crate::value::EntryValue;
 
 pub(crate) const SLOT_LEN: usize = 32;
 const EMPTY: u32 = u32::MAX;
@@ -31,12 +32,11 @@ const EMPTY: u32 = u32::MAX;
 const IN_SLOT: u32 = u32::MAX - 1;
 /// Key bytes kept in each slot.
 const INLINE: usize = 16;
-/// Bit of a slot's answer: longer entries end in this key.
+/// Bit of a slot's answer: longer entries end in this key. (An [`EntryValue`] never uses
+/// bits 30 and 31.)
 const LONGER: u64 = 1 << 31;
 /// Bit of a slot's answer: this key is not an entry itself.
 const INTERIOR: u64 = 1 << 30;
-/// Provider indexes must stay below this so they never reach the flag bits.
-pub(crate) const MAX_PROVIDERS: usize = 1 << 29;
 /// Slots one probe reads at most (see the module documentation). Linear probing at a load
 /// factor of at most 3/4 places keys a few hundred slots from home at worst even with ten
 /// million entries, so the builder rarely has to grow a table to stay under it.
@@ -47,9 +47,12 @@ pub(crate) const MAX_PROBES: usize = 1024;
 pub(crate) enum Probe {
     /// No entry is this suffix or ends in it: the search stops.
     Absent,
-    /// The suffix is known: `exact` is the FST value when it is an entry, `longer` says
+    /// The suffix is known: `exact` is the entry's value when it is an entry, `longer` says
     /// whether entries with more labels end in it.
-    Known { exact: Option<u64>, longer: bool },
+    Known {
+        exact: Option<EntryValue>,
+        longer: bool,
+    },
     /// The table is damaged here. [`check`] refuses such tables at load, so only a table
     /// that skipped it can answer this; lookups treat it as no match.
     Damaged,
@@ -58,8 +61,8 @@ pub(crate) enum Probe {
 /// One key for [`build`]: a suffix of some entry, two labels or longer.
 pub(crate) struct Key<'a> {
     pub suffix: &'a [u8],
-    /// The FST value of the entry that is exactly `suffix`.
-    pub exact: Option<u64>,
+    /// The value of the entry that is exactly `suffix`.
+    pub exact: Option<EntryValue>,
     /// An entry has more labels than `suffix` and ends in it.
     pub longer: bool,
 }
@@ -109,7 +112,8 @@ fn build_with(
             blob.extend_from_slice(key.suffix);
             offset
         };
-        let answer = key.exact.unwrap_or(INTERIOR) | if key.longer { LONGER } else { 0 };
+        let answer =
+            key.exact.map_or(INTERIOR, EntryValue::stored) | if key.longer { LONGER } else { 0 };
         let hashed = hash(key.suffix);
         let mut at = hashed as usize & (capacity - 1);
         let mut distance = 0;
@@ -155,7 +159,7 @@ pub(crate) fn probe(slots: &[u8], keys: &[u8], suffix: &[u8], hashed: u64) -> Pr
         let Some(slot) = slots.get(at * SLOT_LEN..(at + 1) * SLOT_LEN) else {
             return Probe::Damaged;
         };
-        let slot: &[u8; SLOT_LEN] = slot.try_into().expect("16 bytes");
+        let slot: &[u8; SLOT_LEN] = slot.try_into().expect("32 bytes");
         let offset = u32::from_le_bytes([slot[4], slot[5], slot[6], slot[7]]);
         if offset == EMPTY {
             return Probe::Absent;
@@ -179,7 +183,7 @@ pub(crate) fn probe(slots: &[u8], keys: &[u8], suffix: &[u8], hashed: u64) -> Pr
             };
             if same {
                 let answer = u64::from_le_bytes(slot[8..16].try_into().expect("8 bytes"));
-                let exact = (answer & INTERIOR == 0).then_some(answer & !LONGER);
+                let exact = (answer & INTERIOR == 0).then(|| EntryValue::from_stored(answer));
                 return Probe::Known {
                     exact,
                     longer: answer & LONGER != 0,
@@ -302,8 +306,8 @@ pub(crate) fn check(
                 return Err("an interior table key has a value or lacks longer entries");
             }
         } else {
-            let provider = ((slot.answer >> 1) as u32 & (MAX_PROVIDERS as u32 - 1)) as usize;
-            let id = slot.answer >> 32;
+            let value = EntryValue::from_stored(slot.answer);
+            let (provider, id) = (value.provider() as usize, u64::from(value.entry()));
             if provider >= providers {
                 return Err("a table entry names a provider the list lacks");
             }
@@ -346,7 +350,7 @@ pub(crate) fn check(
 /// Calls `each(id, slot index)` for every entry of a table.
 pub(crate) fn for_each_entry(slots: &[u8], mut each: impl FnMut(u32, usize)) {
     for (index, slot) in entry_slots(slots) {
-        each((slot.answer >> 32) as u32, index);
+        each(EntryValue::from_stored(slot.answer).entry(), index);
     }
 }
 
@@ -367,12 +371,16 @@ pub(crate) fn entry_keys<'a>(
     entry_slots(slots).filter_map(|(_, slot)| key_of(&slot, keys))
 }
 
-/// The key and FST value of the entry in slot `index` of a table that passed [`check`].
-pub(crate) fn entry_at<'a>(slots: &'a [u8], keys: &'a [u8], index: usize) -> (&'a [u8], u64) {
+/// The key and value of the entry in slot `index` of a table that passed [`check`].
+pub(crate) fn entry_at<'a>(
+    slots: &'a [u8],
+    keys: &'a [u8],
+    index: usize,
+) -> (&'a [u8], EntryValue) {
     let slot = slot_at(slots, index);
     (
         key_of(&slot, keys).unwrap_or_default(),
-        slot.answer & !LONGER,
+        EntryValue::from_stored(slot.answer),
     )
 }
 
@@ -385,12 +393,12 @@ mod tests {
         let keys = [
             Key {
                 suffix: b"duckdns.org",
-                exact: Some(42 << 32),
+                exact: Some(EntryValue::new(42, 0, false)),
                 longer: false,
             },
             Key {
                 suffix: b"ddns.net",
-                exact: Some(7 << 1),
+                exact: Some(EntryValue::new(0, 7, false)),
                 longer: true,
             },
             Key {
@@ -400,20 +408,26 @@ mod tests {
             },
             Key {
                 suffix: b"a-rather-long-name.example",
-                exact: Some(9 << 32),
+                exact: Some(EntryValue::new(9, 0, false)),
                 longer: false,
             },
         ];
         let (slots, blob) = build(&keys).unwrap();
         let probe_of = |s: &[u8]| probe(&slots, &blob, s, hash(s));
         let known = |exact, longer| Probe::Known { exact, longer };
-        assert_eq!(probe_of(b"DuckDNS.org"), known(Some(42 << 32), false));
-        assert_eq!(probe_of(b"ddns.net"), known(Some(7 << 1), true));
+        assert_eq!(
+            probe_of(b"DuckDNS.org"),
+            known(Some(EntryValue::new(42, 0, false)), false)
+        );
+        assert_eq!(
+            probe_of(b"ddns.net"),
+            known(Some(EntryValue::new(0, 7, false)), true)
+        );
         assert_eq!(probe_of(b"co.uk"), known(None, true));
         assert_eq!(probe_of(b"google.com"), Probe::Absent);
         assert_eq!(
             probe_of(b"a-rather-long-name.example"),
-            known(Some(9 << 32), false)
+            known(Some(EntryValue::new(9, 0, false)), false)
         );
         assert_eq!(probe_of(b"a-rather-long-name.exampl"), Probe::Absent);
         assert_eq!(probe_of(b"duckdns.or"), Probe::Absent);
@@ -428,17 +442,17 @@ mod tests {
         let keys = [
             Key {
                 suffix: b"ddns.net",
-                exact: Some(1 << 32 | 1 << 1),
+                exact: Some(EntryValue::new(1, 1, false)),
                 longer: true,
             },
             Key {
                 suffix: b"duckdns.org",
-                exact: Some(0),
+                exact: Some(EntryValue::new(0, 0, false)),
                 longer: false,
             },
             Key {
                 suffix: b"a-rather-long-name.ddns.net",
-                exact: Some(2 << 32 | 1),
+                exact: Some(EntryValue::new(2, 0, true)),
                 longer: false,
             },
         ];

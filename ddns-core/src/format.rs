@@ -3,7 +3,7 @@
 //! ```text
 //! offset size  field
 //!      0    8  magic            b"DDNSLIST"
-//!      8    4  format version   1
+//!      8    4  format version   2
 //!     12    4  header length    88
 //!     16    8  file length      bytes in the whole file
 //!     24    4  checksum         CRC-32 (IEEE) of the whole file with these 4 bytes zeroed
@@ -18,14 +18,15 @@
 //!     80    8  keys length      K
 //!     88  48*P provider table
 //!      .    B  suffix filter    blocked Bloom filter over the entries' last two labels
-//!      .    T  suffix table     hash table: last two labels -> answer (see table.rs)
+//!      .    T  suffix table     hash table: every suffix of two labels or more -> answer
+//!                                  (see table.rs)
 //!      .    K  table keys       the table's keys, each a length byte and its bytes
 //!      .    S  strings          UTF-8, each followed by one NUL byte
 //!      .    F  FST              an `fst` map: reversed entry -> value
 //! ```
 //!
-//! All integers are little-endian. The FST value of an entry is
-//! `entry_id << 32 | provider_index << 1 | allow`.
+//! All integers are little-endian. The FST value of an entry is its `EntryValue`
+//! (`value.rs`): `entry_id << 32 | provider_index << 1 | allow`.
 //!
 //! A provider record: four strings (id, name, website, country) as `u32` offset into the
 //! strings section and `u32` length (not counting the NUL), then the abuse posture byte,

@@ -78,9 +78,11 @@
 //! filter when the list is large, and probes a hash table of the entries' suffixes, one label
 //! further left only while longer entries exist; it allocates nothing. Most names cost one
 //! probe. The time of a lookup grows linearly with the length of the input (the sub-domain
-//! part of a match is read once to count and check its labels), whatever the list's size. The FST of the compiled list stays its canonical form: what
-//! [`Matcher::entries`] streams, and the fallback of a damaged table. See `docs/format.md` for the structures and `docs/benchmarks.md` for
-//! measured figures.
+//! part of a match is read once to count and check its labels), whatever the list's size.
+//! The FST is the compiled list's canonical, ordered form, from which the builder derives
+//! the filter and the suffix table; lookups and [`Matcher::entries`] read the table, and the
+//! property tests prove that both agree with the FST. See `docs/format.md` for the
+//! structures and `docs/benchmarks.md` for measured figures.
 //!
 //! # Quirks
 //!
@@ -98,6 +100,8 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+// build.rs compiles catalog, compile, filter, format, name, table and value a second time,
+// by path, to embed the default list: those may not use `matcher` (see build.rs).
 mod catalog;
 mod compile;
 mod filter;
@@ -105,6 +109,7 @@ mod format;
 mod matcher;
 mod name;
 mod table;
+mod value;
 
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,8 @@
 //! Byte-level name handling shared by every entry point: trailing dots, host form, DNS wire
 //! format, the shape of the sub-domain part, and the validation of listed entries.
 //!
-//! Nothing here knows about the FST; the matcher calls these helpers around its walk.
+//! Nothing here knows about the FST or the suffix table; the matcher calls these helpers
+//! around its search.
 
 /// Longest host name in dotted form, without the trailing dot (RFC 1035, 2.3.4).
 pub const MAX_NAME_LEN: usize = 253;
@@ -135,7 +136,7 @@ fn is_ipv6_literal(text: &[u8]) -> bool {
 /// The labels of a DNS wire-format name, read without allocating.
 ///
 /// Only the start offsets of the last [`MAX_LABELS`] labels are kept (a ring): no entry is
-/// longer than that, so the walk from the right never needs more.
+/// longer than that, so a search from the right never needs more.
 pub(crate) struct WireLabels {
     starts: [usize; MAX_LABELS],
     /// Labels seen in all.

@@ -18,6 +18,7 @@ mod compile;
 mod entries;
 mod export;
 mod import;
+mod list_file;
 mod output;
 mod providers;
 mod scan;
@@ -29,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use ddns_core::{Catalog, MAGIC, Matcher};
+use ddns_core::Matcher;
 
 #[derive(Parser)]
 #[command(
@@ -214,6 +215,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let list = cli.list.as_deref();
+    refuse_list_on_stdin(list, &cli.command)?;
     match cli.command {
         Command::Check { json, names } => check::check(&load(list)?, json, names),
         Command::Providers { json, markdown } => {
@@ -283,49 +285,33 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }
 }
 
-/// The default list, or `path`: a compiled list when it starts with the magic, else a catalog.
+/// The default list, or the list file at `path` (see [`list_file::load`]).
 fn load(path: Option<&Path>) -> Result<Matcher, Failure> {
     let Some(path) = path else {
         return Ok(Matcher::default_ref().clone());
     };
-    load_file(path)
+    list_file::load(path)
 }
 
-/// A compiled list (checked completely, index included: a list given on the command line
-/// may come from anywhere) or a catalog, built. A list without entries is refused: it
-/// would silently match nothing, and is far more often a truncated download or the wrong
-/// file than what was meant.
-fn load_file(path: &Path) -> Result<Matcher, Failure> {
-    let matcher = if is_compiled(path)? {
-        let matcher = Matcher::open(path)?;
-        matcher
-            .verify()
-            .map_err(|err| Failure(format!("{}: {err}", path.display())))?;
-        matcher
-    } else {
-        Matcher::new(&Catalog::read(path)?)?
-    };
-    if matcher.entry_count() == 0 {
-        return Err(Failure(format!("{}: {NO_ENTRIES}", path.display())));
+/// Refuses `--list -` for a command that reads its own input from standard input too: the
+/// list would take all of it.
+fn refuse_list_on_stdin(list: Option<&Path>, command: &Command) -> Result<(), Failure> {
+    if !list.is_some_and(list_file::is_stdin) {
+        return Ok(());
     }
-    Ok(matcher)
-}
-
-/// Why a list without entries is refused.
-const NO_ENTRIES: &str = "no entries: a list without entries matches nothing";
-
-fn is_compiled(path: &Path) -> Result<bool, Failure> {
-    use std::io::Read;
-    let mut head = [0u8; MAGIC.len()];
-    let mut file = std::fs::File::open(path)
-        .map_err(|err| Failure(format!("{}: cannot open: {err}", path.display())))?;
-    let mut read = 0;
-    while read < head.len() {
-        match file.read(&mut head[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(err) => return Err(Failure(format!("{}: cannot read: {err}", path.display()))),
+    let reads_stdin = match command {
+        Command::Check { names, .. } => names.is_empty(),
+        Command::Scan { files, .. } => {
+            files.is_empty() || files.iter().any(|file| list_file::is_stdin(file))
         }
+        _ => false,
+    };
+    if reads_stdin {
+        return Err(Failure(
+            "--list -: standard input cannot hold both the list and the names to read; \
+             give the list as a file"
+                .into(),
+        ));
     }
-    Ok(read == head.len() && head == MAGIC)
+    Ok(())
 }

@@ -7,7 +7,7 @@ use ddns_core::{Catalog, MatcherBuilder};
 
 use crate::Failure;
 use crate::list_file::{ListFile, NO_ENTRIES, refuse_stdin_twice};
-use crate::output::{counted, write_atomically};
+use crate::output::{counted, output_name, write_atomically};
 
 pub(crate) fn compile(
     inputs: &[PathBuf],
@@ -37,7 +37,7 @@ pub(crate) fn compile(
     write_atomically(output, bytes)?;
     warn!(
         "ddns: wrote {}: {}, {}, {}",
-        output.display(),
+        output_name(output),
         counted(matcher.providers().len() as u64, "provider"),
         counted(matcher.entry_count(), "entry"),
         counted(bytes.len() as u64, "byte")

@@ -1,10 +1,13 @@
-//! List files read by the `ddns` command: a list read from a pipe, a FIFO or standard input
-//! arrives whole; a list rewritten in place while a command runs does not kill it.
+//! List files read and written by the `ddns` command: a list read from a pipe, a FIFO or
+//! standard input arrives whole; `-o` writes into devices, FIFOs and standard output, replaces
+//! the target of a symbolic link and keeps a replaced file's permission bits; a list rewritten
+//! in place while a command runs does not kill it.
 
 mod common;
 
-use std::fs::OpenOptions;
-use std::io::Write;
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -36,6 +39,15 @@ fn compiled(name: &str) -> (PathBuf, Vec<u8>) {
     assert_exit(&out, 0);
     let bytes = std::fs::read(&output).unwrap();
     (output, bytes)
+}
+
+/// Names of the files in `directory` that look like a leftover temporary file.
+fn leftover_temporaries(directory: &Path) -> Vec<String> {
+    std::fs::read_dir(directory)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect()
 }
 
 #[test]
@@ -110,6 +122,176 @@ fn standard_input_cannot_hold_the_list_and_the_names_or_two_inputs() {
             stderr.starts_with("ddns: ") && stderr.contains("standard input"),
             "{args:?}: {stderr}"
         );
+    }
+}
+
+#[test]
+fn dash_o_dash_writes_to_standard_output() {
+    let (_, expected) = compiled("stdout-reference");
+    let source = temp(GROUP, "stdout.txt", LIST.as_bytes());
+    let out = ddns(&["compile", path_str(&source), "-o", "-"], None);
+    assert_exit(&out, 0);
+    assert!(out.stdout == expected, "not the compiled list");
+    assert!(!Path::new("-").exists());
+
+    let out = ddns(
+        &["--list", path_str(&source), "export", "--format", "text"],
+        None,
+    );
+    assert_exit(&out, 0);
+    let exported = ddns(
+        &[
+            "--list",
+            path_str(&source),
+            "export",
+            "--format",
+            "text",
+            "-o",
+            "-",
+        ],
+        None,
+    );
+    assert_exit(&exported, 0);
+    assert_eq!(text(&exported.stdout), text(&out.stdout));
+    assert!(!Path::new("-").exists());
+}
+
+#[test]
+fn a_symlinked_output_stays_a_symlink_and_its_target_gets_the_new_list() {
+    let (_, expected) = compiled("symlink-reference");
+    let source = temp(GROUP, "symlink.txt", LIST.as_bytes());
+    let lists = temp_dir(GROUP).join("deployed");
+    let links = temp_dir(GROUP).join("links");
+    std::fs::create_dir_all(&lists).unwrap();
+    std::fs::create_dir_all(&links).unwrap();
+    let target = lists.join("v42.ddns");
+    std::fs::write(&target, b"the old list").unwrap();
+    // A chain of two links, each relative to its own directory, not to the working one.
+    let current = links.join("current.ddns");
+    let middle = lists.join("current.ddns");
+    for (link, to) in [
+        (&current, "../deployed/current.ddns"),
+        (&middle, "v42.ddns"),
+    ] {
+        let _ = std::fs::remove_file(link);
+        std::os::unix::fs::symlink(to, link).unwrap();
+    }
+
+    let out = ddns(
+        &["compile", path_str(&source), "-o", path_str(&current)],
+        None,
+    );
+    assert_exit(&out, 0);
+    for (link, to) in [
+        (&current, "../deployed/current.ddns"),
+        (&middle, "v42.ddns"),
+    ] {
+        let kind = std::fs::symlink_metadata(link).unwrap().file_type();
+        assert!(kind.is_symlink(), "{} was replaced", link.display());
+        assert_eq!(std::fs::read_link(link).unwrap(), Path::new(to));
+    }
+    assert!(
+        std::fs::read(&target).unwrap() == expected,
+        "target not replaced"
+    );
+    assert_eq!(leftover_temporaries(&lists), Vec::<String>::new());
+
+    // A link to a file that does not exist yet: the file is made where the link points.
+    let dangling = links.join("next.ddns");
+    let _ = std::fs::remove_file(&dangling);
+    let _ = std::fs::remove_file(lists.join("v43.ddns"));
+    std::os::unix::fs::symlink("../deployed/v43.ddns", &dangling).unwrap();
+    let out = ddns(
+        &["compile", path_str(&source), "-o", path_str(&dangling)],
+        None,
+    );
+    assert_exit(&out, 0);
+    assert!(std::fs::symlink_metadata(&dangling).unwrap().is_symlink());
+    assert!(std::fs::read(lists.join("v43.ddns")).unwrap() == expected);
+}
+
+#[test]
+fn a_fifo_output_gets_the_bytes_written_into_it() {
+    let (_, expected) = compiled("fifo-reference");
+    let source = temp(GROUP, "fifo.txt", LIST.as_bytes());
+    let pipe = fifo("out.fifo");
+    // A writer of our own first, so that neither open below nor the command's blocks (opening
+    // a FIFO for reading and writing never blocks on Linux), whatever the command does.
+    let holder = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&pipe)
+        .unwrap();
+    let mut reading = File::open(&pipe).unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        reading.read_to_end(&mut bytes).unwrap();
+        bytes
+    });
+    let out = ddns(&["compile", path_str(&source), "-o", path_str(&pipe)], None);
+    // The reader sees the end of the data once no writer is left.
+    drop(holder);
+    let read = reader.join().unwrap();
+    assert_exit(&out, 0);
+    assert!(read == expected, "{} bytes read", read.len());
+    let kind = std::fs::symlink_metadata(&pipe).unwrap().file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced");
+}
+
+#[test]
+fn dev_null_stays_a_character_device() {
+    let source = temp(GROUP, "null.txt", LIST.as_bytes());
+    let out = ddns(&["compile", path_str(&source), "-o", "/dev/null"], None);
+    assert_exit(&out, 0);
+    let kind = std::fs::symlink_metadata("/dev/null").unwrap().file_type();
+    assert!(kind.is_char_device(), "/dev/null is no longer a device");
+
+    let out = ddns(&["export", "--format", "text", "-o", "/dev/null"], None);
+    assert_exit(&out, 0);
+    let kind = std::fs::symlink_metadata("/dev/null").unwrap().file_type();
+    assert!(kind.is_char_device(), "/dev/null is no longer a device");
+}
+
+#[test]
+fn a_directory_output_is_refused_with_a_clear_message() {
+    let source = temp(GROUP, "directory.txt", LIST.as_bytes());
+    // In a directory of its own, where no other test leaves temporary files.
+    let parent = temp_dir(GROUP).join("refused");
+    let directory = parent.join("a-directory.ddns");
+    std::fs::create_dir_all(&directory).unwrap();
+    let out = ddns(
+        &["compile", path_str(&source), "-o", path_str(&directory)],
+        None,
+    );
+    assert_exit(&out, 2);
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "ddns: {}: is a directory; name a file to write\n",
+            directory.display()
+        )
+    );
+    assert!(std::fs::metadata(&directory).unwrap().is_dir());
+    assert_eq!(leftover_temporaries(&parent), Vec::<String>::new());
+}
+
+#[test]
+fn a_replaced_file_keeps_its_permission_bits() {
+    let (_, expected) = compiled("mode-reference");
+    let source = temp(GROUP, "mode.txt", LIST.as_bytes());
+    for mode in [0o444, 0o640, 0o604] {
+        let output = temp_dir(GROUP).join(format!("mode-{mode:o}.ddns"));
+        let _ = std::fs::remove_file(&output);
+        std::fs::write(&output, b"the old list").unwrap();
+        std::fs::set_permissions(&output, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = ddns(
+            &["compile", path_str(&source), "-o", path_str(&output)],
+            None,
+        );
+        assert_exit(&out, 0);
+        let metadata = std::fs::metadata(&output).unwrap();
+        assert_eq!(metadata.permissions().mode() & 0o7777, mode);
+        assert!(std::fs::read(&output).unwrap() == expected);
     }
 }
 

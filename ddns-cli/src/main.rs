@@ -40,7 +40,7 @@ use ddns_core::Matcher;
 )]
 struct Cli {
     /// A compiled list file (from `ddns compile`) or a catalog (.toml, .json, or a plain
-    /// list) to use instead of the embedded default list.
+    /// list) to use instead of the embedded default list; `-` reads it from standard input.
     #[arg(long, global = true, value_name = "FILE")]
     list: Option<PathBuf>,
 
@@ -74,10 +74,12 @@ enum Command {
     },
     /// Compile catalogs and plain lists into one list file for `--list` and the C library.
     Compile {
-        /// Catalog files: `.toml`, `.json`, anything else is read as a plain list.
+        /// Catalog files: `.toml`, `.json`, anything else is read as a plain list; `-` is
+        /// standard input.
         #[arg(value_name = "INPUT", required = true)]
         inputs: Vec<PathBuf>,
-        /// Where to write the compiled list (replaced atomically).
+        /// Where to write the compiled list: `-` is standard output; a file is replaced
+        /// atomically (through a symbolic link, its target), a device or FIFO written into.
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
         /// Refuse duplicate entries and block entries nested under a block entry of the same
@@ -128,7 +130,8 @@ enum Command {
         /// SOA serial of the `rpz` zone; seconds since 1970 when not given.
         #[arg(long, value_name = "N")]
         serial: Option<u32>,
-        /// Write to this file (replaced atomically) instead of standard output.
+        /// Write to this file (replaced atomically, as for `compile -o`) instead of standard
+        /// output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -139,7 +142,7 @@ enum Command {
     /// built. Prints one line per file; exit status 0 when every file is good, 2 otherwise
     /// (every file is still checked).
     Verify {
-        /// Compiled lists or catalogs.
+        /// Compiled lists or catalogs; `-` is standard input.
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
@@ -162,7 +165,8 @@ enum Command {
         /// Write nothing and exit with status 2 when any line is skipped.
         #[arg(long)]
         strict: bool,
-        /// Where to write the result (replaced atomically).
+        /// Where to write the result (replaced atomically, as for `compile -o`; `-` is
+        /// standard output).
         #[arg(short, long, value_name = "OUT")]
         output: PathBuf,
         /// Input files.

@@ -3,33 +3,32 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ddns_core::{Catalog, CatalogFormat, MatcherBuilder};
+use ddns_core::{Catalog, MatcherBuilder};
 
-use crate::output::{counted, write_atomically};
-use crate::{Failure, is_compiled};
+use crate::Failure;
+use crate::list_file::{ListFile, NO_ENTRIES, refuse_stdin_twice};
+use crate::output::{counted, output_name, write_atomically};
 
 pub(crate) fn compile(
     inputs: &[PathBuf],
     output: &Path,
     strict: bool,
 ) -> Result<ExitCode, Failure> {
+    refuse_stdin_twice(inputs)?;
     let mut catalog = Catalog::new();
     for input in inputs {
-        if is_compiled(input)? {
+        let file = ListFile::read(input)?;
+        if file.is_compiled() {
             return Err(Failure(format!(
                 "{}: already a compiled list; give the catalogs it was compiled from",
-                input.display()
+                file.name
             )));
         }
-        catalog.merge(Catalog::read_as(input, CatalogFormat::from_path(input))?)?;
+        catalog.merge(file.catalog()?)?;
     }
     if catalog.entry_count() == 0 {
         let inputs: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
-        return Err(Failure(format!(
-            "{}: {}",
-            inputs.join(", "),
-            crate::NO_ENTRIES
-        )));
+        return Err(Failure(format!("{}: {NO_ENTRIES}", inputs.join(", "))));
     }
     let matcher = MatcherBuilder::new()
         .reject_redundant(strict)
@@ -38,7 +37,7 @@ pub(crate) fn compile(
     write_atomically(output, bytes)?;
     warn!(
         "ddns: wrote {}: {}, {}, {}",
-        output.display(),
+        output_name(output),
         counted(matcher.providers().len() as u64, "provider"),
         counted(matcher.entry_count(), "entry"),
         counted(bytes.len() as u64, "byte")

@@ -18,6 +18,7 @@ mod compile;
 mod entries;
 mod export;
 mod import;
+mod list_file;
 mod output;
 mod providers;
 mod scan;
@@ -29,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use ddns_core::{Catalog, MAGIC, Matcher};
+use ddns_core::Matcher;
 
 #[derive(Parser)]
 #[command(
@@ -39,7 +40,7 @@ use ddns_core::{Catalog, MAGIC, Matcher};
 )]
 struct Cli {
     /// A compiled list file (from `ddns compile`) or a catalog (.toml, .json, or a plain
-    /// list) to use instead of the embedded default list.
+    /// list) to use instead of the embedded default list; `-` reads it from standard input.
     #[arg(long, global = true, value_name = "FILE")]
     list: Option<PathBuf>,
 
@@ -73,10 +74,12 @@ enum Command {
     },
     /// Compile catalogs and plain lists into one list file for `--list` and the C library.
     Compile {
-        /// Catalog files: `.toml`, `.json`, anything else is read as a plain list.
+        /// Catalog files: `.toml`, `.json`, anything else is read as a plain list; `-` is
+        /// standard input.
         #[arg(value_name = "INPUT", required = true)]
         inputs: Vec<PathBuf>,
-        /// Where to write the compiled list (replaced atomically).
+        /// Where to write the compiled list: `-` is standard output; a file is replaced
+        /// atomically (through a symbolic link, its target), a device or FIFO written into.
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
         /// Refuse duplicate entries and block entries nested under a block entry of the same
@@ -127,7 +130,8 @@ enum Command {
         /// SOA serial of the `rpz` zone; seconds since 1970 when not given.
         #[arg(long, value_name = "N")]
         serial: Option<u32>,
-        /// Write to this file (replaced atomically) instead of standard output.
+        /// Write to this file (replaced atomically, as for `compile -o`) instead of standard
+        /// output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -138,7 +142,7 @@ enum Command {
     /// built. Prints one line per file; exit status 0 when every file is good, 2 otherwise
     /// (every file is still checked).
     Verify {
-        /// Compiled lists or catalogs.
+        /// Compiled lists or catalogs; `-` is standard input.
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
@@ -161,7 +165,8 @@ enum Command {
         /// Write nothing and exit with status 2 when any line is skipped.
         #[arg(long)]
         strict: bool,
-        /// Where to write the result (replaced atomically).
+        /// Where to write the result (replaced atomically, as for `compile -o`; `-` is
+        /// standard output).
         #[arg(short, long, value_name = "OUT")]
         output: PathBuf,
         /// Input files.
@@ -214,6 +219,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let list = cli.list.as_deref();
+    refuse_list_on_stdin(list, &cli.command)?;
     match cli.command {
         Command::Check { json, names } => check::check(&load(list)?, json, names),
         Command::Providers { json, markdown } => {
@@ -283,49 +289,33 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }
 }
 
-/// The default list, or `path`: a compiled list when it starts with the magic, else a catalog.
+/// The default list, or the list file at `path` (see [`list_file::load`]).
 fn load(path: Option<&Path>) -> Result<Matcher, Failure> {
     let Some(path) = path else {
         return Ok(Matcher::default_ref().clone());
     };
-    load_file(path)
+    list_file::load(path)
 }
 
-/// A compiled list (checked completely, index included: a list given on the command line
-/// may come from anywhere) or a catalog, built. A list without entries is refused: it
-/// would silently match nothing, and is far more often a truncated download or the wrong
-/// file than what was meant.
-fn load_file(path: &Path) -> Result<Matcher, Failure> {
-    let matcher = if is_compiled(path)? {
-        let matcher = Matcher::open(path)?;
-        matcher
-            .verify()
-            .map_err(|err| Failure(format!("{}: {err}", path.display())))?;
-        matcher
-    } else {
-        Matcher::new(&Catalog::read(path)?)?
-    };
-    if matcher.entry_count() == 0 {
-        return Err(Failure(format!("{}: {NO_ENTRIES}", path.display())));
+/// Refuses `--list -` for a command that reads its own input from standard input too: the
+/// list would take all of it.
+fn refuse_list_on_stdin(list: Option<&Path>, command: &Command) -> Result<(), Failure> {
+    if !list.is_some_and(list_file::is_stdin) {
+        return Ok(());
     }
-    Ok(matcher)
-}
-
-/// Why a list without entries is refused.
-const NO_ENTRIES: &str = "no entries: a list without entries matches nothing";
-
-fn is_compiled(path: &Path) -> Result<bool, Failure> {
-    use std::io::Read;
-    let mut head = [0u8; MAGIC.len()];
-    let mut file = std::fs::File::open(path)
-        .map_err(|err| Failure(format!("{}: cannot open: {err}", path.display())))?;
-    let mut read = 0;
-    while read < head.len() {
-        match file.read(&mut head[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(err) => return Err(Failure(format!("{}: cannot read: {err}", path.display()))),
+    let reads_stdin = match command {
+        Command::Check { names, .. } => names.is_empty(),
+        Command::Scan { files, .. } => {
+            files.is_empty() || files.iter().any(|file| list_file::is_stdin(file))
         }
+        _ => false,
+    };
+    if reads_stdin {
+        return Err(Failure(
+            "--list -: standard input cannot hold both the list and the names to read; \
+             give the list as a file"
+                .into(),
+        ));
     }
-    Ok(read == head.len() && head == MAGIC)
+    Ok(())
 }

@@ -237,12 +237,19 @@ fn compile_writes_a_list_that_check_and_providers_read() {
     );
 
     // A compiled list is not a compile input; a conflict names both entries.
+    let again_output = output.with_file_name("never-written.ddns");
     let again = ddns(
-        &["compile", output.to_str().unwrap(), "-o", "/dev/null"],
+        &[
+            "compile",
+            output.to_str().unwrap(),
+            "-o",
+            again_output.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(again.status.code(), Some(2));
     assert!(text(&again.stderr).contains("already a compiled list"));
+    assert!(!again_output.exists());
     let conflict = temp("conflict.txt", b"ddns.net other\n");
     let out = ddns(
         &[

@@ -200,7 +200,9 @@ fn a_catalog_with_invalid_utf8_or_a_megabyte_domain_names_its_line() {
     toml.extend(b"entries = [{ domain = \"acme.example\" }]\n");
     let path = temp(GROUP, "bad-utf8.toml", &toml);
     let path = path.to_str().unwrap();
-    let out = ddns(&["compile", "-o", "/dev/null", path], None);
+    let output = temp_dir(GROUP).join("never-written.ddns");
+    let output = output.to_str().unwrap();
+    let out = ddns(&["compile", "-o", output, path], None);
     assert_exit(&out, 2);
     assert_eq!(
         text(&out.stderr),
@@ -212,7 +214,7 @@ fn a_catalog_with_invalid_utf8_or_a_megabyte_domain_names_its_line() {
     list.extend(b".example acme\n");
     let path = temp(GROUP, "long-domain.txt", &list);
     let path = path.to_str().unwrap();
-    let out = ddns(&["compile", "-o", "/dev/null", path], None);
+    let out = ddns(&["compile", "-o", output, path], None);
     assert_exit(&out, 2);
     let stderr = text(&out.stderr);
     assert_short_messages(stderr, &format!("{path}:2: 'yyyy"), 1);
@@ -258,8 +260,14 @@ fn a_closed_stderr_changes_nothing_but_the_silence() {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
     let bad = temp(GROUP, "bad-for-closed-stderr.txt", b"bad..name acme\n");
+    let output = temp_dir(GROUP).join("closed-stderr.ddns");
     let status = Command::new(env!("CARGO_BIN_EXE_ddns"))
-        .args(["compile", "-o", "/dev/null", bad.to_str().unwrap()])
+        .args([
+            "compile",
+            "-o",
+            output.to_str().unwrap(),
+            bad.to_str().unwrap(),
+        ])
         .stdout(Stdio::null())
         .stderr(writer)
         .status()

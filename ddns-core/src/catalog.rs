@@ -366,6 +366,18 @@ impl Catalog {
     }
 
     /// Like [`Catalog::parse`], for bytes that may not be UTF-8 (a file, a buffer from C).
+    /// `file` names the source in error messages: use it for bytes read from a pipe or
+    /// standard input, which have no path to read again.
+    ///
+    /// ```
+    /// use ddns_core::{Catalog, CatalogFormat};
+    ///
+    /// let catalog = Catalog::parse_bytes(b"duckdns.org duckdns\n", CatalogFormat::List, "<stdin>")?;
+    /// assert_eq!(catalog.entry_count(), 1);
+    /// let bad = Catalog::parse_bytes(b"ok.example\n\xff.example\n", CatalogFormat::List, "<stdin>");
+    /// assert_eq!(bad.unwrap_err().to_string(), "<stdin>:2: not UTF-8 at column 1");
+    /// # Ok::<(), ddns_core::CatalogError>(())
+    /// ```
     ///
     /// # Errors
     /// As [`Catalog::parse`]; invalid UTF-8 is a syntax error naming its line and column.

@@ -225,7 +225,18 @@ enum Owner {
     Static,
     Owned(#[allow(dead_code)] Vec<u8>),
     #[cfg(feature = "mmap")]
-    Mapped(#[allow(dead_code)] memmap2::Mmap),
+    Mapped(Mapped),
+}
+
+/// A mapped list file, with the file kept open and its size and modification time when it
+/// was mapped, so that [`Matcher::mapped_file_changed`] can tell a rewrite in place.
+#[cfg(feature = "mmap")]
+struct Mapped {
+    #[allow(dead_code)]
+    map: memmap2::Mmap,
+    file: std::fs::File,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
 }
 
 /// A view of part of the compiled bytes that keeps their owner alive. The FST holds one, so
@@ -261,11 +272,11 @@ impl Bytes {
     }
 
     #[cfg(feature = "mmap")]
-    fn mapped(map: memmap2::Mmap) -> Bytes {
+    fn mapped(mapped: Mapped) -> Bytes {
         Bytes {
-            ptr: map.as_ptr(),
-            len: map.len(),
-            _owner: Arc::new(Owner::Mapped(map)),
+            ptr: mapped.map.as_ptr(),
+            len: mapped.map.len(),
+            _owner: Arc::new(Owner::Mapped(mapped)),
         }
     }
 
@@ -405,8 +416,17 @@ impl Matcher {
     /// default), and checks it like [`Matcher::from_bytes`]. Many processes mapping one file
     /// share its pages.
     ///
-    /// Replace a mapped file by writing a new file and renaming it over the old one; never
-    /// rewrite it in place while a matcher maps it.
+    /// # Replacing a mapped file
+    /// Replace a mapped file only by writing a new file and renaming it over the old one
+    /// (`ddns compile -o`, or `mv`/`install` from the same file system): the matcher keeps
+    /// the old file's pages until it is dropped. Never rewrite it in place while a matcher
+    /// maps it: `cp`, `scp`, `curl -o`, `cat >` and `truncate` onto the file change the pages
+    /// under the matcher, so that a lookup touching a page past a shrunk end kills the
+    /// process with `SIGBUS`, and a same-size overwrite makes lookups answer from a mix of
+    /// two lists (or a damaged one) without any error. Where you cannot control how the file
+    /// is deployed, read it yourself and use [`Matcher::from_bytes`], which owns its copy;
+    /// [`Matcher::mapped_file_changed`] tells, after the fact, that a mapped file was
+    /// rewritten in place.
     ///
     /// # Errors
     /// A [`LoadError`] naming the path, for a file that cannot be read or is not valid.
@@ -419,7 +439,8 @@ impl Matcher {
     fn open_inner(path: &Path) -> Result<Matcher, LoadError> {
         let io = |err| LoadError::new(LoadErrorKind::Io(err));
         let file = open_regular(path)?;
-        if file.metadata().map_err(io)?.len() == 0 {
+        let metadata = file.metadata().map_err(io)?;
+        if metadata.len() == 0 {
             // An empty file cannot be mapped; report it like any short file.
             return Err(LoadError::new(LoadErrorKind::TooShort { found: 0 }));
         }
@@ -427,7 +448,13 @@ impl Matcher {
         // in place while it is mapped is outside our control (documented above).
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
         let layout = read_layout(&map, true)?;
-        Matcher::from_layout(Bytes::mapped(map), layout)
+        let mapped = Mapped {
+            map,
+            file,
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+        };
+        Matcher::from_layout(Bytes::mapped(mapped), layout)
     }
 
     #[cfg(not(feature = "mmap"))]
@@ -512,6 +539,44 @@ impl Matcher {
             inner.entry_count,
         )
         .map_err(|what| LoadError::new(LoadErrorKind::BadIndex { what }))
+    }
+
+    /// Whether the file this matcher memory-maps ([`Matcher::open`]) has been rewritten in
+    /// place since it was opened: its current size or modification time, read from the
+    /// still open file (one `fstat`), differs from when it was mapped. A file replaced by
+    /// renaming a new one over its path is not rewritten: the matcher still has the old file
+    /// open, unchanged. Always `false` for a matcher that owns or borrows its bytes
+    /// ([`Matcher::from_bytes`], [`Matcher::from_static`], a built list, the default list).
+    ///
+    /// Call it when reloading (see [`ReloadableMatcher`]) to report a deployment that
+    /// rewrote a live list in place, whose answers since then cannot be trusted and whose
+    /// process may already have died of `SIGBUS`. It is a check after the fact, not a
+    /// protection. It cannot see a same-size rewrite that leaves the modification time as
+    /// it was (within the file system's timestamp granularity, or set back by `touch`), and
+    /// `true` also follows a `touch` that changed nothing. When the file cannot be examined,
+    /// the answer is `true`.
+    ///
+    /// ```
+    /// use ddns_core::{Catalog, CatalogFormat, Matcher};
+    ///
+    /// let mine = Catalog::parse("example.org\n", CatalogFormat::List, "mine.txt")?;
+    /// let path = std::env::temp_dir().join(format!("doc-{}.ddns", std::process::id()));
+    /// std::fs::write(&path, Matcher::new(&mine)?.as_bytes())?;
+    /// let matcher = Matcher::open(&path)?;
+    /// assert!(!matcher.mapped_file_changed());
+    /// assert!(!Matcher::default_ref().mapped_file_changed());
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn mapped_file_changed(&self) -> bool {
+        match &*self.inner.file._owner {
+            #[cfg(feature = "mmap")]
+            Owner::Mapped(mapped) => match mapped.file.metadata() {
+                Ok(now) => now.len() != mapped.len || now.modified().ok() != mapped.modified,
+                Err(_) => true,
+            },
+            _ => false,
+        }
     }
 
     /// The compiled bytes this matcher reads (what `ddns compile` writes to a file).
@@ -990,6 +1055,14 @@ impl MatcherBuilder {
 /// assert!(!live.load().is_match("x7.duckdns.org"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Reloading a list file
+/// Deploy a new list file by renaming it over the old path (`ddns compile -o` does), then
+/// [`Matcher::open`] the path and [`ReloadableMatcher::replace`] the current matcher. A
+/// memory-mapped list rewritten in place instead (`cp`, `curl -o`, `truncate` onto it) has
+/// already changed under the lookups, or killed the process with `SIGBUS`; on a reload,
+/// [`Matcher::mapped_file_changed`] on the matcher that `replace` returns tells that this
+/// happened, so it can be logged and the deployment fixed.
 pub struct ReloadableMatcher {
     current: arc_swap::ArcSwap<Matcher>,
     generation: std::sync::atomic::AtomicU64,

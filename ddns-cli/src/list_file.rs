@@ -45,29 +45,29 @@ pub(crate) struct ListFile {
     pub bytes: Vec<u8>,
 }
 
+/// The most a list file may hold. The largest lists the format is built for (ten million
+/// entries) compile to about 1.1 GB; a source that goes on past this (`/dev/zero`, a
+/// runaway pipe) is refused instead of filling memory.
+pub(crate) const MAX_LIST_BYTES: u64 = 4 << 30;
+
+/// How much of a list file is read before deciding whether it can be a list at all.
+const SNIFF: u64 = 64 << 10;
+
 impl ListFile {
     /// Reads `path` (standard input for `-`) to its end, opening it once.
     pub(crate) fn read(path: &Path) -> Result<ListFile, Failure> {
         let name = input_name(path);
-        let mut bytes = Vec::new();
-        if is_stdin(path) {
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map_err(|err| Failure(format!("{name}: cannot read: {err}")))?;
-            return Ok(ListFile {
-                name,
-                format: CatalogFormat::List,
-                bytes,
-            });
-        }
-        let mut file = std::fs::File::open(path)
-            .map_err(|err| Failure(format!("{name}: cannot open: {err}")))?;
-        file.read_to_end(&mut bytes)
-            .map_err(|err| Failure(format!("{name}: cannot read: {err}")))?;
+        let (format, bytes) = if is_stdin(path) {
+            let bytes = read_bounded(std::io::stdin().lock(), &name)?;
+            (CatalogFormat::List, bytes)
+        } else {
+            let file = std::fs::File::open(path)
+                .map_err(|err| Failure(format!("{name}: cannot open: {err}")))?;
+            (CatalogFormat::from_path(path), read_bounded(file, &name)?)
+        };
         Ok(ListFile {
             name,
-            format: CatalogFormat::from_path(path),
+            format,
             bytes,
         })
     }
@@ -103,6 +103,32 @@ impl ListFile {
         }
         Ok(matcher)
     }
+}
+
+/// Reads `reader` to its end, at most [`MAX_LIST_BYTES`]. Binary data that is no compiled
+/// list (a NUL byte in the first 64 KiB without the magic: `/dev/zero`, `/dev/urandom`, a
+/// wrong file) is refused after those first 64 KiB, since no catalog holds a NUL byte.
+fn read_bounded(reader: impl Read, name: &str) -> Result<Vec<u8>, Failure> {
+    let cannot_read = |err: std::io::Error| Failure(format!("{name}: cannot read: {err}"));
+    let mut reader = reader.take(MAX_LIST_BYTES + 1);
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(SNIFF)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if !bytes.starts_with(&MAGIC) && bytes.contains(&0) {
+        return Err(Failure(format!(
+            "{name}: binary data (a NUL byte) and not a compiled list: not a list or a catalog"
+        )));
+    }
+    reader.read_to_end(&mut bytes).map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_LIST_BYTES {
+        return Err(Failure(format!(
+            "{name}: larger than {} GiB: not a list file",
+            MAX_LIST_BYTES >> 30
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Reads and loads the list file at `path` (see [`ListFile::into_matcher`]).

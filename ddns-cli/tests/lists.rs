@@ -377,3 +377,28 @@ fn a_scan_keeps_the_list_it_read_when_the_file_is_overwritten_at_the_same_size()
         "-\t-\ttext\tx7.duckdns.org\tduckdns\tduckdns.org\n"
     );
 }
+
+#[test]
+fn an_endless_or_binary_device_as_the_list_is_refused_at_once() {
+    let ddns = env!("CARGO_BIN_EXE_ddns");
+    for device in ["/dev/zero", "/dev/urandom"] {
+        // Under a 1 GB address-space limit, so that reading the device without end fails
+        // the test instead of filling the machine's memory.
+        let out = Command::new("bash")
+            .args([
+                "-c",
+                &format!("ulimit -v 1000000; exec {ddns} --list {device} check x7.duckdns.org"),
+            ])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_exit(&out, 2);
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "ddns: {device}: binary data (a NUL byte) and not a compiled list: not a list or \
+                 a catalog\n"
+            ),
+        );
+    }
+}

@@ -172,6 +172,18 @@ pub unsafe extern "C" fn ddns_matcher_provider_count(matcher: *const ddns_matche
     })
 }
 
+/// See `ddns_matcher_file_changed` in include/ddns.h.
+///
+/// # Safety
+/// `matcher` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ddns_matcher_file_changed(matcher: *const ddns_matcher) -> bool {
+    guard!({
+        // SAFETY: the caller passes a handle from this library or NULL.
+        unsafe { handle::as_ref(matcher) }.is_some_and(|h| h.matcher.mapped_file_changed())
+    })
+}
+
 /// See `ddns_matcher_entry_count` in include/ddns.h.
 ///
 /// # Safety

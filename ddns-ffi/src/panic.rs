@@ -30,6 +30,12 @@ impl Fallback for u64 {
     }
 }
 
+impl Fallback for bool {
+    fn fallback() -> Self {
+        false
+    }
+}
+
 impl Fallback for () {
     fn fallback() -> Self {}
 }

@@ -352,6 +352,19 @@ uint32_t ddns_matcher_provider_count(const ddns_matcher *matcher);
 uint64_t ddns_matcher_entry_count(const ddns_matcher *matcher);
 
 /*
+ * Says whether the list file this matcher memory-maps (from ddns_matcher_open) was rewritten
+ * in place since it was opened: its size or modification time, read from the still open file
+ * (one fstat), differs from when it was mapped. A file replaced by renaming a new one over its
+ * path is not rewritten. Call it when reloading, to report a deployment that copied over a
+ * live list: such a matcher's answers cannot be trusted. An after-the-fact check, not a
+ * protection; a same-size rewrite that keeps the modification time goes unseen.
+ * Threads: any thread. Returns: false when matcher is NULL or does not map a file
+ * (ddns_matcher_new_default, _from_bytes, _from_catalog); true when the file cannot be
+ * examined.
+ */
+bool ddns_matcher_file_changed(const ddns_matcher *matcher);
+
+/*
  * Describes provider number index (ddns_match.provider).
  * Ownership: *out is caller storage, written on DDNS_OK; its strings point into the
  * matcher and stay valid until the matcher is freed.

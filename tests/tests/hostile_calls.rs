@@ -157,3 +157,61 @@ fn opening_a_fifo_says_it_is_not_a_regular_file_instead_of_waiting_for_a_writer(
     assert!(last_error().contains("not a regular file (a directory)"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_mapped_list_rewritten_in_place_is_reported_and_one_replaced_by_rename_is_not() {
+    let dir = std::env::temp_dir().join(format!("ddns-file-changed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = dir.join("live.ddns");
+    let catalog = ddns_core::Catalog::parse(
+        "duckdns.org duckdns\n",
+        ddns_core::CatalogFormat::List,
+        "live.txt",
+    )
+    .unwrap();
+    let bytes = ddns_core::MatcherBuilder::new().compile(&catalog).unwrap();
+    let mut built = std::ptr::null_mut();
+    // SAFETY: bytes is live for the call; built is writable; freed once below.
+    unsafe {
+        let status = ddns_matcher_from_bytes(bytes.as_ptr(), bytes.len(), &mut built);
+        assert_eq!(status, DDNS_OK);
+        assert!(!ddns_matcher_file_changed(built));
+        ddns_matcher_free(built);
+    }
+    std::fs::write(&list, &bytes).unwrap();
+    let path = CString::new(list.to_str().unwrap()).unwrap();
+    let mut live = std::ptr::null_mut();
+    // SAFETY: path is NUL-terminated; live is writable.
+    assert_eq!(
+        unsafe { ddns_matcher_open(path.as_ptr(), &mut live) },
+        DDNS_OK
+    );
+    // SAFETY: live is a handle from ddns_matcher_open until it is freed below.
+    unsafe {
+        assert!(!ddns_matcher_file_changed(live));
+        // A new file renamed over the path leaves the mapped file as it was.
+        let next = dir.join("next.ddns");
+        std::fs::write(&next, &bytes).unwrap();
+        std::fs::rename(&next, &list).unwrap();
+        assert!(!ddns_matcher_file_changed(live));
+        ddns_matcher_free(live);
+    }
+    // SAFETY: as above.
+    assert_eq!(
+        unsafe { ddns_matcher_open(path.as_ptr(), &mut live) },
+        DDNS_OK
+    );
+    // Appended to in place, as a `cat >>` would (no lookup touches the changed pages).
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&list)
+        .unwrap();
+    std::io::Write::write_all(&mut file, b"\n").unwrap();
+    // SAFETY: live is a handle from ddns_matcher_open, freed once.
+    unsafe {
+        assert!(ddns_matcher_file_changed(live));
+        ddns_matcher_free(live);
+        assert!(!ddns_matcher_file_changed(std::ptr::null()));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

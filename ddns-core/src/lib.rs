@@ -102,12 +102,15 @@
 
 // build.rs compiles catalog, compile, filter, format, name, table and value a second time,
 // by path, to embed the default list: those may not use `matcher` (see build.rs).
+mod bytes;
 mod catalog;
 mod compile;
 mod filter;
 mod format;
 mod matcher;
 mod name;
+mod provider;
+mod reload;
 mod table;
 mod value;
 
@@ -126,6 +129,7 @@ pub use catalog::{
 pub use compile::{BuildError, BuildErrorKind};
 pub use format::{FORMAT_VERSION, LoadError, LoadErrorKind, MAGIC};
 pub use matcher::{
-    Entries, EntryId, ListedEntry, Match, Matcher, MatcherBuilder, MatcherGuard, Provider,
-    ProviderId, ReloadableMatcher, Verdict,
+    Entries, EntryId, ListedEntry, Match, Matcher, MatcherBuilder, ProviderId, Verdict,
 };
+pub use provider::Provider;
+pub use reload::{MatcherGuard, ReloadableMatcher};

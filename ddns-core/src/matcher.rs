@@ -2,22 +2,23 @@
 //! filter and table (`filter.rs`, `table.rs`); the FST, the list's canonical form, is walked
 //! only when a damaged table cannot answer, and streamed by [`Matcher::entries`].
 
-use std::ffi::CStr;
 use std::fmt;
-use std::ops::{Deref, Range};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use fst::raw::Fst;
 use once_cell::sync::Lazy;
 
-use crate::catalog::{AbusePosture, Catalog};
+use crate::bytes::Bytes;
+use crate::catalog::Catalog;
 use crate::compile::{BuildError, CompileOptions, compile};
 use crate::filter;
 use crate::table;
 
 use crate::format::{Layout, LoadError, LoadErrorKind, read_layout, read_provider};
 use crate::name::{HostForm, MAX_NAME_LEN, WireLabels, split_host, sub_domain_shape, trim_root};
+use crate::provider::{Provider, with_nul};
 use crate::value::EntryValue;
 
 /// Whether the winning entry is a DDNS base domain or an exception.
@@ -129,175 +130,6 @@ impl Match {
     }
 }
 
-/// A provider as a matcher holds it. Strings are kept NUL-terminated so the C ABI can hand
-/// them out without copying.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Provider {
-    id: Box<str>,
-    name: Box<str>,
-    website: Box<str>,
-    country: Box<str>,
-    abuse: AbusePosture,
-    free_subdomains: bool,
-    block_entries: u32,
-    allow_entries: u32,
-}
-
-fn with_nul(text: &str) -> Box<str> {
-    let mut owned = String::with_capacity(text.len() + 1);
-    owned.push_str(text);
-    owned.push('\0');
-    owned.into_boxed_str()
-}
-
-fn without_nul(text: &str) -> &str {
-    &text[..text.len() - 1]
-}
-
-fn as_c_str(text: &str) -> &CStr {
-    CStr::from_bytes_with_nul(text.as_bytes()).expect("stored with one NUL at the end")
-}
-
-impl Provider {
-    /// Short, stable, lower-case identifier (`duckdns`).
-    pub fn id(&self) -> &str {
-        without_nul(&self.id)
-    }
-
-    /// Display name (`Duck DNS`).
-    pub fn name(&self) -> &str {
-        without_nul(&self.name)
-    }
-
-    /// The provider's web site, when the catalog gives one.
-    pub fn website(&self) -> Option<&str> {
-        Some(without_nul(&self.website)).filter(|s| !s.is_empty())
-    }
-
-    /// ISO 3166-1 alpha-2 country code, when the catalog gives one.
-    pub fn country(&self) -> Option<&str> {
-        Some(without_nul(&self.country)).filter(|s| !s.is_empty())
-    }
-
-    /// How the provider acts on abuse reports.
-    pub fn abuse(&self) -> AbusePosture {
-        self.abuse
-    }
-
-    /// Whether anyone can get a host name under its domains for free.
-    pub fn offers_free_subdomains(&self) -> bool {
-        self.free_subdomains
-    }
-
-    /// Number of block entries (base domains) of this provider in the list.
-    pub fn block_entries(&self) -> u32 {
-        self.block_entries
-    }
-
-    /// Number of allow entries (exceptions) of this provider in the list.
-    pub fn allow_entries(&self) -> u32 {
-        self.allow_entries
-    }
-
-    /// [`Provider::id`] as a C string (for the C ABI).
-    pub fn id_c(&self) -> &CStr {
-        as_c_str(&self.id)
-    }
-
-    /// [`Provider::name`] as a C string (for the C ABI).
-    pub fn name_c(&self) -> &CStr {
-        as_c_str(&self.name)
-    }
-
-    /// [`Provider::website`] as a C string, empty when unknown (for the C ABI).
-    pub fn website_c(&self) -> &CStr {
-        as_c_str(&self.website)
-    }
-
-    /// [`Provider::country`] as a C string, empty when unknown (for the C ABI).
-    pub fn country_c(&self) -> &CStr {
-        as_c_str(&self.country)
-    }
-}
-
-/// Who keeps the compiled bytes alive.
-enum Owner {
-    Static,
-    Owned(#[allow(dead_code)] Vec<u8>),
-    #[cfg(feature = "mmap")]
-    Mapped(Mapped),
-}
-
-/// A mapped list file, with the file kept open and its size and modification time when it
-/// was mapped, so that [`Matcher::mapped_file_changed`] can tell a rewrite in place.
-#[cfg(feature = "mmap")]
-struct Mapped {
-    #[allow(dead_code)]
-    map: memmap2::Mmap,
-    file: std::fs::File,
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-}
-
-/// A view of part of the compiled bytes that keeps their owner alive. The FST holds one, so
-/// the matcher needs no generic parameter and no self-reference.
-#[derive(Clone)]
-pub(crate) struct Bytes {
-    ptr: *const u8,
-    len: usize,
-    _owner: Arc<Owner>,
-}
-
-// SAFETY: `ptr..ptr+len` lies inside memory that `_owner` keeps alive and never mutates
-// (a `Vec` that is never touched again, a read-only map, or static data), so the view can
-// be sent to and shared by any thread, like `&[u8]`.
-unsafe impl Send for Bytes {}
-unsafe impl Sync for Bytes {}
-
-impl Bytes {
-    fn from_static(bytes: &'static [u8]) -> Bytes {
-        Bytes {
-            ptr: bytes.as_ptr(),
-            len: bytes.len(),
-            _owner: Arc::new(Owner::Static),
-        }
-    }
-
-    fn owned(bytes: Vec<u8>) -> Bytes {
-        Bytes {
-            ptr: bytes.as_ptr(),
-            len: bytes.len(),
-            _owner: Arc::new(Owner::Owned(bytes)),
-        }
-    }
-
-    #[cfg(feature = "mmap")]
-    fn mapped(mapped: Mapped) -> Bytes {
-        Bytes {
-            ptr: mapped.map.as_ptr(),
-            len: mapped.map.len(),
-            _owner: Arc::new(Owner::Mapped(mapped)),
-        }
-    }
-
-    fn slice(&self, range: Range<usize>) -> Bytes {
-        let part = &self.as_ref()[range];
-        Bytes {
-            ptr: part.as_ptr(),
-            len: part.len(),
-            _owner: self._owner.clone(),
-        }
-    }
-}
-
-impl AsRef<[u8]> for Bytes {
-    fn as_ref(&self) -> &[u8] {
-        // SAFETY: see the `Send`/`Sync` note: the memory is alive while `self` is, and the
-        // heap buffer of a `Vec` or the pages of a map do not move when their owner moves.
-        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
-    }
-}
-
 struct Inner {
     /// The canonical form of the list, opened and counted at load. Lookups and
     /// [`Matcher::entries`] read the suffix table instead; tests walk the FST to
@@ -361,7 +193,7 @@ impl fmt::Debug for Matcher {
         f.debug_struct("Matcher")
             .field("providers", &self.inner.providers.len())
             .field("entries", &self.inner.entry_count)
-            .field("bytes", &self.inner.file.len)
+            .field("bytes", &self.inner.file.as_ref().len())
             .finish()
     }
 }
@@ -437,34 +269,14 @@ impl Matcher {
 
     #[cfg(feature = "mmap")]
     fn open_inner(path: &Path) -> Result<Matcher, LoadError> {
-        let io = |err| LoadError::new(LoadErrorKind::Io(err));
-        let file = open_regular(path)?;
-        let metadata = file.metadata().map_err(io)?;
-        if metadata.len() == 0 {
-            // An empty file cannot be mapped; report it like any short file.
-            return Err(LoadError::new(LoadErrorKind::TooShort { found: 0 }));
-        }
-        // SAFETY: the map is read-only. Another process truncating or rewriting the file
-        // in place while it is mapped is outside our control (documented above).
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
-        let layout = read_layout(&map, true)?;
-        let mapped = Mapped {
-            map,
-            file,
-            len: metadata.len(),
-            modified: metadata.modified().ok(),
-        };
-        Matcher::from_layout(Bytes::mapped(mapped), layout)
+        let file = Bytes::map_file(path)?;
+        let layout = read_layout(file.as_ref(), true)?;
+        Matcher::from_layout(file, layout)
     }
 
     #[cfg(not(feature = "mmap"))]
     fn open_inner(path: &Path) -> Result<Matcher, LoadError> {
-        use std::io::Read;
-        let mut bytes = Vec::new();
-        open_regular(path)?
-            .read_to_end(&mut bytes)
-            .map_err(|err| LoadError::new(LoadErrorKind::Io(err)))?;
-        Matcher::from_bytes(bytes)
+        Matcher::from_bytes(Bytes::read_file(path)?)
     }
 
     fn from_layout(file: Bytes, layout: Layout) -> Result<Matcher, LoadError> {
@@ -548,7 +360,7 @@ impl Matcher {
     /// open, unchanged. Always `false` for a matcher that owns or borrows its bytes
     /// ([`Matcher::from_bytes`], [`Matcher::from_static`], a built list, the default list).
     ///
-    /// Call it when reloading (see [`ReloadableMatcher`]) to report a deployment that
+    /// Call it when reloading (see [`crate::ReloadableMatcher`]) to report a deployment that
     /// rewrote a live list in place, whose answers since then cannot be trusted and whose
     /// process may already have died of `SIGBUS`. It is a check after the fact, not a
     /// protection. It cannot see a same-size rewrite that leaves the modification time as
@@ -569,14 +381,7 @@ impl Matcher {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn mapped_file_changed(&self) -> bool {
-        match &*self.inner.file._owner {
-            #[cfg(feature = "mmap")]
-            Owner::Mapped(mapped) => match mapped.file.metadata() {
-                Ok(now) => now.len() != mapped.len || now.modified().ok() != mapped.modified,
-                Err(_) => true,
-            },
-            _ => false,
-        }
+        self.inner.file.mapped_file_changed()
     }
 
     /// The compiled bytes this matcher reads (what `ddns compile` writes to a file).
@@ -1034,116 +839,4 @@ impl MatcherBuilder {
     pub fn compile(&self, catalog: &Catalog) -> Result<Vec<u8>, BuildError> {
         compile(catalog, &self.options)
     }
-}
-
-/// A handle to the current matcher that another thread can replace at any time.
-///
-/// # Sharing
-/// Put it in an `Arc` (or a static) and call [`ReloadableMatcher::load`] in each lookup:
-/// loading never blocks and never waits for a reload, and the matcher it returns stays valid
-/// for as long as the guard lives, even if a reload happens meanwhile. Resolve providers on
-/// the guard that produced the match.
-///
-/// ```
-/// use ddns_core::{Catalog, CatalogFormat, Matcher, ReloadableMatcher};
-///
-/// let live = ReloadableMatcher::new(Matcher::default_ref().clone());
-/// assert!(live.load().is_match("x7.duckdns.org"));
-/// let mine = Catalog::parse("example.org\n", CatalogFormat::List, "mine.txt")?;
-/// let old = live.replace(Matcher::new(&mine)?);
-/// assert!(old.is_match("x7.duckdns.org"));
-/// assert!(!live.load().is_match("x7.duckdns.org"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// # Reloading a list file
-/// Deploy a new list file by renaming it over the old path (`ddns compile -o` does), then
-/// [`Matcher::open`] the path and [`ReloadableMatcher::replace`] the current matcher. A
-/// memory-mapped list rewritten in place instead (`cp`, `curl -o`, `truncate` onto it) has
-/// already changed under the lookups, or killed the process with `SIGBUS`; on a reload,
-/// [`Matcher::mapped_file_changed`] on the matcher that `replace` returns tells that this
-/// happened, so it can be logged and the deployment fixed.
-pub struct ReloadableMatcher {
-    current: arc_swap::ArcSwap<Matcher>,
-    generation: std::sync::atomic::AtomicU64,
-}
-
-/// The matcher current when [`ReloadableMatcher::load`] was called.
-pub struct MatcherGuard(arc_swap::Guard<Arc<Matcher>>);
-
-impl Deref for MatcherGuard {
-    type Target = Matcher;
-
-    fn deref(&self) -> &Matcher {
-        &self.0
-    }
-}
-
-impl ReloadableMatcher {
-    /// Starts with `matcher`.
-    pub fn new(matcher: Matcher) -> ReloadableMatcher {
-        ReloadableMatcher {
-            current: arc_swap::ArcSwap::from_pointee(matcher),
-            generation: std::sync::atomic::AtomicU64::new(0),
-        }
-    }
-
-    /// The current matcher. Wait-free for the caller; hold the guard only for a lookup or
-    /// a few.
-    pub fn load(&self) -> MatcherGuard {
-        MatcherGuard(self.current.load())
-    }
-
-    /// Makes `matcher` current and returns the previous one. Lookups in progress finish on
-    /// the previous matcher; its memory is freed when the last guard on it is dropped.
-    pub fn replace(&self, matcher: Matcher) -> Matcher {
-        let old = self.current.swap(Arc::new(matcher));
-        self.generation
-            .fetch_add(1, std::sync::atomic::Ordering::Release);
-        Arc::try_unwrap(old).unwrap_or_else(|shared| (*shared).clone())
-    }
-
-    /// How many times [`ReloadableMatcher::replace`] has run. A worker that keeps its own
-    /// clone of the matcher compares this number (one atomic load) to know when to reload
-    /// its clone.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(std::sync::atomic::Ordering::Acquire)
-    }
-}
-
-impl fmt::Debug for ReloadableMatcher {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("ReloadableMatcher")
-            .field(&**self.current.load())
-            .finish()
-    }
-}
-
-/// Opens `path` for [`Matcher::open`], refusing anything but a regular file (after symlinks):
-/// opening a FIFO would wait for a writer, and a device would be mapped or read without end.
-fn open_regular(path: &Path) -> Result<std::fs::File, LoadError> {
-    let io = |err| LoadError::new(LoadErrorKind::Io(err));
-    let not_regular = |kind: std::fs::FileType| {
-        let what = if kind.is_dir() {
-            "a directory"
-        } else {
-            "a FIFO, socket or device"
-        };
-        io(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!("not a regular file ({what})"),
-        ))
-    };
-    // Checked before opening, since opening a FIFO waits for a writer; and again on the
-    // opened file, in case the path was replaced in between.
-    let kind = std::fs::metadata(path).map_err(io)?.file_type();
-    if !kind.is_file() {
-        return Err(not_regular(kind));
-    }
-    let file = std::fs::File::open(path).map_err(io)?;
-    let kind = file.metadata().map_err(io)?.file_type();
-    if !kind.is_file() {
-        return Err(not_regular(kind));
-    }
-    Ok(file)
 }

@@ -132,9 +132,8 @@ impl Match {
 
 struct Inner {
     /// The canonical form of the list, opened and counted at load. Lookups and
-    /// [`Matcher::entries`] read the suffix table instead; tests walk the FST to
-    /// prove the two agree.
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// [`Matcher::entries`] read the suffix table derived from it; [`Matcher::verify`]
+    /// proves the two hold the same entries, without walking these bytes.
     fst: Fst<Bytes>,
     /// The suffix filter section (see `filter.rs`).
     filter: Bytes,
@@ -327,20 +326,24 @@ impl Matcher {
         })
     }
 
-    /// Checks the suffix index completely against itself and the header, in time linear in
-    /// the size of the list, so that lookups agree with [`Matcher::entries`]: every key
-    /// well-formed and reachable where a probe looks for it, no key twice, every answer
-    /// naming a provider of the list and an entry id, each id once, every entry of three
-    /// labels or more reachable from its parent suffix, the filter admitting every entry.
+    /// Checks the suffix index completely against itself, the header and the FST, in time
+    /// linear in the size of the list, so that lookups agree with [`Matcher::entries`] and
+    /// with the list's canonical FST: every key well-formed and reachable where a probe
+    /// looks for it, no key twice, every answer naming a provider of the list and an entry
+    /// id, each id once, every entry of three labels or more reachable from its parent
+    /// suffix, the filter admitting every entry; then the FST, rebuilt from the table's
+    /// entries, must equal the stored one byte for byte.
     ///
     /// Loading checks the header, the sizes, the checksum and the provider records, which
     /// catches every accidental corruption; lookups on a list that passed only that are
     /// memory-safe, allocation-free and bounded in time whatever the file holds. Call this
     /// as well for a list from a source you do not trust to have built it with `ddns
-    /// compile` (`ddns verify` does). A 2,000,000-entry list takes about 0.7 s.
+    /// compile` (`ddns verify` does). A 2,000,000-entry list takes about 3 s, most of it
+    /// rebuilding the FST.
     ///
     /// # Errors
-    /// [`LoadErrorKind::BadIndex`] naming the first inconsistency found.
+    /// [`LoadErrorKind::BadIndex`] naming the first inconsistency found in the table, or
+    /// [`LoadErrorKind::BadFst`] when the FST holds other entries than the table.
     pub fn verify(&self) -> Result<(), LoadError> {
         let inner = &*self.inner;
         table::check(
@@ -350,7 +353,39 @@ impl Matcher {
             inner.providers.len(),
             inner.entry_count,
         )
-        .map_err(|what| LoadError::new(LoadErrorKind::BadIndex { what }))
+        .map_err(|what| LoadError::new(LoadErrorKind::BadIndex { what }))?;
+        self.check_fst_against_table()
+    }
+
+    /// Proves the FST, the list's canonical index, holds exactly the table's entries: builds
+    /// the FST anew from the table's keys and values, in id order (which [`table::check`]
+    /// has just proved is `0..entry_count`, each once), and compares the bytes. The `fst`
+    /// builder is deterministic, so a list `ddns compile` wrote passes, and any other FST
+    /// fails, without the stored FST's bytes ever being walked (walking crafted FST bytes
+    /// could panic inside the `fst` crate).
+    fn check_fst_against_table(&self) -> Result<(), LoadError> {
+        let inner = &*self.inner;
+        let bad = |what: &str| LoadError::new(LoadErrorKind::BadFst(what.to_string()));
+        let mut builder = fst::MapBuilder::memory();
+        let mut reversed = Vec::with_capacity(MAX_NAME_LEN);
+        for slot in self.entry_slots() {
+            let (key, value) =
+                table::entry_at(inner.slots.as_ref(), inner.keys.as_ref(), slot as usize);
+            reversed.clear();
+            reversed.extend(key.iter().rev());
+            builder
+                .insert(&reversed, value.stored())
+                .map_err(|_| bad("the suffix table's entries are not in the FST's key order"))?;
+        }
+        let built = builder
+            .into_inner()
+            .map_err(|_| bad("the FST cannot be rebuilt from the suffix table"))?;
+        if built != inner.fst.as_bytes() {
+            return Err(bad(
+                "the FST does not hold exactly the suffix table's entries",
+            ));
+        }
+        Ok(())
     }
 
     /// Whether the file this matcher memory-maps ([`Matcher::open`]) has been rewritten in
@@ -475,19 +510,24 @@ impl Matcher {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn entries(&self) -> Entries<'_> {
+        Entries {
+            matcher: self,
+            slots: self.entry_slots().into_iter(),
+        }
+    }
+
+    /// The table slot of each entry, by id. Ids are `0..entry_count`, each used once
+    /// (`verify()` checks it; `entry_count` is at most the number of slots, so this
+    /// allocation is bounded by the file's size).
+    fn entry_slots(&self) -> Vec<u32> {
         let inner = &*self.inner;
-        // Ids are 0..entry_count, each used once (verify() checks it; entry_count is at
-        // most the number of slots, so this allocation is bounded by the file's size).
         let mut slot_of = vec![0u32; inner.entry_count as usize];
         table::for_each_entry(inner.slots.as_ref(), |id, slot| {
             if let Some(at) = slot_of.get_mut(id as usize) {
                 *at = slot as u32;
             }
         });
-        Entries {
-            matcher: self,
-            slots: slot_of.into_iter(),
-        }
+        slot_of
     }
 
     /// Looks a provider up by its string id (`"duckdns"`).

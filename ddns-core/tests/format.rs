@@ -352,3 +352,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn verify_refuses_every_loadable_change_to_the_fst_that_the_table_does_not_share() {
+    // The FST is the canonical index and the table is derived from it: a crafted file whose
+    // FST says something else than its table (here: any one byte of the FST changed, the
+    // checksum rewritten) may load, but must not verify.
+    let good = compiled();
+    let fst_len = u64::from_le_bytes(good[56..64].try_into().unwrap()) as usize;
+    let fst_start = good.len() - fst_len;
+    let mut loaded = 0;
+    for at in fst_start..good.len() {
+        for flip in [0x01u8, 0x80] {
+            let mut bytes = good.clone();
+            bytes[at] ^= flip;
+            fix_checksum(&mut bytes);
+            let Ok(matcher) = Matcher::from_bytes(bytes) else {
+                continue;
+            };
+            loaded += 1;
+            let err = matcher
+                .verify()
+                .expect_err("a changed FST must fail verify");
+            assert!(
+                matches!(err.kind(), LoadErrorKind::BadFst(_)),
+                "byte {at} ^ {flip:#x}: {err}"
+            );
+        }
+    }
+    // Most flips leave the FST's header and footer readable, so loading accepts them.
+    assert!(loaded > fst_len / 2, "only {loaded} changed FSTs loaded");
+    assert!(Matcher::from_bytes(good).unwrap().verify().is_ok());
+}

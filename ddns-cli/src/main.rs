@@ -18,6 +18,7 @@ mod compile;
 mod entries;
 mod export;
 mod import;
+mod lines;
 mod output;
 mod providers;
 mod scan;

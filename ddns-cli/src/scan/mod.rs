@@ -21,8 +21,8 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 
 use crate::Failure;
+use crate::lines::{Line, Lines};
 use crate::output::shown;
-use input::{Line, Lines};
 use summary::{Summary, Totals};
 
 /// The log formats `ddns scan` reads.
@@ -349,7 +349,7 @@ fn scan_input<W: Write>(
     scanner.bar = input.bar;
     scanner.line = 0;
     scanner.input_bad_records = 0;
-    let mut lines = Lines::new(input.reader);
+    let mut lines = Lines::new(input.reader, input::MAX_LINE);
     let mut parser: Option<Parser> = None;
     let mut stop = false;
     loop {

@@ -11,12 +11,14 @@ mod summary;
 mod zeek;
 
 use std::fmt::Display;
+use std::hash::{BuildHasher, RandomState};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
 use ddns_core::{Matcher, Verdict};
+use hashbrown::HashTable;
 use indicatif::ProgressBar;
 use serde::Serialize;
 
@@ -109,9 +111,9 @@ pub(super) struct Scanner<'m, W: Write> {
     input: String,
     line: u64,
     bar: Option<ProgressBar>,
-    /// Names (lower case) that already hit in the current record, so a name seen as query
-    /// and as answer owner counts once.
-    record_hits: Vec<Vec<u8>>,
+    /// Names that already hit in the current record, so a name seen as query and as answer
+    /// owner counts once.
+    record_hits: RecordHits,
     records: u64,
     hits: u64,
     bad_records: u64,
@@ -168,14 +170,9 @@ impl<'m, W: Write> Scanner<'m, W> {
         let Some(found) = found.filter(|found| found.verdict() == Verdict::Block) else {
             return Ok(());
         };
-        if self
-            .record_hits
-            .iter()
-            .any(|seen| seen.eq_ignore_ascii_case(name))
-        {
+        if !self.record_hits.insert(name) {
             return Ok(());
         }
-        self.record_hits.push(name.to_ascii_lowercase());
         self.hits += 1;
         let provider = self.matcher.provider(found.provider());
         let ts = ts.map(shown);
@@ -212,6 +209,70 @@ impl<'m, W: Write> Scanner<'m, W> {
                 provider.id(),
             )
         }
+    }
+}
+
+/// The names that hit in one record, compared without regard to ASCII case: one lookup or
+/// insertion costs the name's length, so a record of N names costs O(N) however many
+/// distinct ones it holds. Memory is the lower-cased names one after another plus a table
+/// of their spans, bounded by the length of the record's line.
+#[derive(Default)]
+struct RecordHits {
+    /// The names, lower-cased, back to back.
+    bytes: Vec<u8>,
+    /// Each name's span in `bytes`, found by the hash of those bytes.
+    spans: HashTable<(u32, u32)>,
+    /// Keyed per process, so crafted names cannot all fall into one bucket.
+    hasher: RandomState,
+}
+
+impl RecordHits {
+    /// Above these sizes a new record starts from fresh storage: clearing a table sized for
+    /// a million names before each small record would cost its whole size every time.
+    const KEEP_SPANS: usize = 1024;
+    const KEEP_BYTES: usize = 64 << 10;
+
+    /// Forgets every name.
+    fn clear(&mut self) {
+        if self.spans.capacity() > Self::KEEP_SPANS {
+            self.spans = HashTable::new();
+        } else {
+            self.spans.clear();
+        }
+        if self.bytes.capacity() > Self::KEEP_BYTES {
+            self.bytes = Vec::new();
+        } else {
+            self.bytes.clear();
+        }
+    }
+
+    /// Adds `name`; `false` when it (in any case) is already there.
+    fn insert(&mut self, name: &[u8]) -> bool {
+        let RecordHits {
+            bytes,
+            spans,
+            hasher,
+        } = self;
+        let start = bytes.len();
+        bytes.extend(name.iter().map(u8::to_ascii_lowercase));
+        // Names come from one line of at most 16 MiB, so their bytes fit in u32 offsets;
+        // were they ever not to, the name is reported again rather than lost.
+        let (Ok(span_start), Ok(span_end)) = (u32::try_from(start), u32::try_from(bytes.len()))
+        else {
+            bytes.truncate(start);
+            return true;
+        };
+        let key = &bytes[start..];
+        let hash = hasher.hash_one(key);
+        let text = |&(from, to): &(u32, u32)| &bytes[from as usize..to as usize];
+        if spans.find(hash, |span| text(span) == key).is_some() {
+            bytes.truncate(start);
+            return false;
+        }
+        spans.insert_unique(hash, (span_start, span_end), |span| {
+            hasher.hash_one(text(span))
+        });
+        true
     }
 }
 
@@ -296,7 +357,7 @@ pub(crate) fn scan(
         input: String::new(),
         line: 0,
         bar: None,
-        record_hits: Vec::new(),
+        record_hits: RecordHits::default(),
         records: 0,
         hits: 0,
         bad_records: 0,
@@ -446,6 +507,21 @@ fn hex(byte: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn record_hits_count_a_name_once_in_any_case_until_cleared() {
+        let mut hits = RecordHits::default();
+        assert!(hits.insert(b"x7.DuckDNS.org"));
+        assert!(hits.insert(b"x8.duckdns.org"));
+        assert!(!hits.insert(b"X7.duckdns.ORG"));
+        assert!(!hits.insert(b"x8.duckdns.org"));
+        for n in 0..5000 {
+            assert!(hits.insert(format!("a{n}.duckdns.org").as_bytes()));
+        }
+        assert!(!hits.insert(b"A4999.DUCKDNS.ORG"));
+        hits.clear();
+        assert!(hits.insert(b"x7.duckdns.org"));
+    }
 
     #[test]
     fn unescape_decodes_hex_escapes_and_keeps_everything_else() {

@@ -278,7 +278,7 @@ impl RecordHits {
 
 /// A parser for one input, chosen by `--format` or by the input's first line.
 enum Parser {
-    Zeek(zeek::ZeekTsv),
+    Zeek(Box<zeek::ZeekTsv>),
     Json(json::JsonLog),
     Text,
 }
@@ -286,12 +286,12 @@ enum Parser {
 impl Parser {
     fn for_format(format: LogFormat, first_line: &[u8]) -> Parser {
         match format {
-            LogFormat::Zeek => Parser::Zeek(zeek::ZeekTsv::new()),
+            LogFormat::Zeek => Parser::Zeek(Box::new(zeek::ZeekTsv::new())),
             LogFormat::ZeekJson => Parser::Json(json::JsonLog::new(json::Schema::Zeek)),
             LogFormat::Eve => Parser::Json(json::JsonLog::new(json::Schema::Eve)),
             LogFormat::Text => Parser::Text,
             LogFormat::Auto if first_line.starts_with(b"#separator") => {
-                Parser::Zeek(zeek::ZeekTsv::new())
+                Parser::Zeek(Box::new(zeek::ZeekTsv::new()))
             }
             LogFormat::Auto if first_line.trim_ascii_start().starts_with(b"{") => {
                 Parser::Json(json::JsonLog::new(json::Schema::Auto))

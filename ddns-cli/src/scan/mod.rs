@@ -152,13 +152,27 @@ impl<'m, W: Write> Scanner<'m, W> {
         }
     }
 
-    /// Checks one name of the current record.
+    /// Checks one name of the current record; a name that already hit in it is not reported
+    /// again.
     pub(super) fn check(
         &mut self,
         ts: Option<&[u8]>,
         client: Option<&[u8]>,
         field: Field,
         name: &[u8],
+    ) -> io::Result<()> {
+        self.check_name(ts, client, field, name, true)
+    }
+
+    /// [`Scanner::check`], with `once` false for a record that holds one name only (a
+    /// plain-text line): there is nothing to de-duplicate, so the name is not copied.
+    fn check_name(
+        &mut self,
+        ts: Option<&[u8]>,
+        client: Option<&[u8]>,
+        field: Field,
+        name: &[u8],
+        once: bool,
     ) -> io::Result<()> {
         if name.is_empty() {
             return Ok(());
@@ -170,7 +184,7 @@ impl<'m, W: Write> Scanner<'m, W> {
         let Some(found) = found.filter(|found| found.verdict() == Verdict::Block) else {
             return Ok(());
         };
-        if !self.record_hits.insert(name) {
+        if once && !self.record_hits.insert(name) {
             return Ok(());
         }
         self.hits += 1;
@@ -316,7 +330,7 @@ impl Parser {
                     return Ok(());
                 }
                 scanner.begin_record();
-                scanner.check(None, None, Field::Text, name)?;
+                scanner.check_name(None, None, Field::Text, name, false)?;
                 Ok(())
             }
         }

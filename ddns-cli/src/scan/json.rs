@@ -225,8 +225,9 @@ impl JsonLog {
         };
         // The lists were only skimmed: read them once to find any element of the wrong
         // shape, so a bad record is refused whole, before any of its names is checked.
-        if let Err(Walk::Json(err)) = names(&record, eve, &mut |_, _| Ok(())) {
-            scanner.bad_record(format_args!("not a JSON object: {err}"))?;
+        if let Err(Walk::Json(err, list)) = names(&record, eve, &mut |_, _| Ok(())) {
+            let why = in_line(&err, list as usize - line.as_ptr() as usize);
+            scanner.bad_record(format_args!("not a JSON object: {why}"))?;
             return Ok(());
         }
         scanner.begin_record();
@@ -251,15 +252,15 @@ impl JsonLog {
             Ok(()) => Ok(()),
             Err(Walk::Output(err)) => Err(err.into()),
             // Not after the first reading succeeded; were it to, the rest is skipped.
-            Err(Walk::Json(_)) => Ok(()),
+            Err(Walk::Json(..)) => Ok(()),
         }
     }
 }
 
 /// Why reading a record's names stopped.
 enum Walk {
-    /// A list element of the wrong shape.
-    Json(serde_json::Error),
+    /// A list element of the wrong shape; where the list starts in memory.
+    Json(serde_json::Error, *const u8),
     /// Writing a hit failed.
     Output(io::Error),
 }
@@ -353,7 +354,20 @@ fn each<'a, T: Deserialize<'a>>(
     if let Some(err) = walker.output.take() {
         return Err(Walk::Output(err));
     }
-    read.map_err(Walk::Json)
+    read.map_err(|err| Walk::Json(err, list.get().as_ptr()))
+}
+
+/// `err`, read from a list that starts `offset` bytes into its line, as serde_json words
+/// it, with the column counted from the start of the line as for any other bad record.
+fn in_line(err: &serde_json::Error, offset: usize) -> String {
+    let text = err.to_string();
+    let at = format!(" at line {} column {}", err.line(), err.column());
+    match text.strip_suffix(&at) {
+        Some(what) if err.line() == 1 => {
+            format!("{what} at line 1 column {}", offset + err.column())
+        }
+        _ => text,
+    }
 }
 
 /// The visitor [`each`] walks an array with.
@@ -368,7 +382,7 @@ impl<'de, T: Deserialize<'de>, F: FnMut(T) -> io::Result<()>> Visitor<'de> for &
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON array")
+        f.write_str("a sequence")
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
@@ -447,7 +461,54 @@ mod tests {
             let record: Record<'_> = serde_json::from_str(line).unwrap();
             let eve = record.event_type.0.is_some();
             let walked = names(&record, eve, &mut |_, _| Ok(()));
-            assert!(matches!(walked, Err(Walk::Json(_))), "{line}");
+            assert!(matches!(walked, Err(Walk::Json(..))), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_bad_list_is_reported_where_a_whole_record_reading_finds_it() {
+        // The record types as they were before lists were walked: Vecs read with the record.
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct Whole<'a> {
+            #[serde(borrow)]
+            answers: Option<Vec<Text<'a>>>,
+        }
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct WholeEve<'a> {
+            #[serde(borrow)]
+            dns: WholeDns<'a>,
+        }
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct WholeDns<'a> {
+            #[serde(borrow)]
+            answers: Option<Vec<EveAnswer<'a>>>,
+        }
+        let zeek = r#"{"query":"q", "answers":"abc"}"#;
+        let zeek_map = r#"{"answers":{"a":1}}"#;
+        let eve = r#"{"event_type":"dns","dns":{"answers":[{"rrname":"a"}, "b"]}}"#;
+        let cases = [
+            (zeek, false, whole_error::<Whole<'_>>(zeek)),
+            (zeek_map, false, whole_error::<Whole<'_>>(zeek_map)),
+            (eve, true, whole_error::<WholeEve<'_>>(eve)),
+        ];
+        for (line, eve, whole) in cases {
+            let record: Record<'_> = serde_json::from_str(line).unwrap();
+            let Err(Walk::Json(err, list)) = names(&record, eve, &mut |_, _| Ok(())) else {
+                panic!("{line} was read");
+            };
+            let offset = list as usize - line.as_ptr() as usize;
+            assert_eq!(in_line(&err, offset), whole, "{line}");
+        }
+    }
+
+    /// The error reading all of `line` as a `T` gives.
+    fn whole_error<'a, T: Deserialize<'a>>(line: &'a str) -> String {
+        match serde_json::from_str::<T>(line) {
+            Ok(_) => panic!("{line} was read"),
+            Err(err) => err.to_string(),
         }
     }
 }

@@ -174,7 +174,8 @@ impl Columns {
         }
         let mut read: Vec<usize> = found.iter().flatten().copied().collect();
         read.sort_unstable();
-        let place = |slot: usize| found[slot].map(|at| read.binary_search(&at).expect("kept"));
+        // Where the column of WANTED[slot] sits in `read`.
+        let place = |slot: usize| found[slot].and_then(|at| read.binary_search(&at).ok());
         let names = [
             (2, Field::DnsQuery, false),
             (3, Field::DnsAnswer, true),

@@ -8,6 +8,11 @@
 //! The CPU bound is generous (four to ten times what a debug build needs, see
 //! docs/reliability.md): it is there to catch work that grows with the square of the line,
 //! which takes minutes to hours on these lines, not to time the command.
+//!
+//! Linux with glibc only: the measurement needs `wait4`'s `ru_maxrss`, `/proc/self` and
+//! glibc's `mallopt` and `malloc_trim`.
+
+#![cfg(all(target_os = "linux", target_env = "gnu"))]
 
 mod common;
 

@@ -1,13 +1,19 @@
 //! `ddns check`: one answer per name, from the arguments or standard input.
 
-use std::io::{self, BufRead, BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use ddns_core::{Match, Matcher, Verdict};
 use serde::Serialize;
 
 use crate::Failure;
+use crate::lines::{Line, Lines};
 use crate::output::shown;
+
+/// A line of standard input longer than this is skipped and reported (exit status 2), and
+/// never held whole. A DNS name is at most 253 bytes, a host with a port or brackets a few
+/// more; 64 KiB leaves room for odd padding while keeping `ddns check < /dev/zero` small.
+const MAX_LINE: usize = 64 << 10;
 
 /// One name's answer as `--json` prints it.
 #[derive(Serialize)]
@@ -117,27 +123,32 @@ pub(crate) fn check(
         }
     };
     if names.is_empty() {
-        let stdin = io::stdin();
-        let mut input = stdin.lock();
-        let mut line = Vec::new();
-        let mut number = 0usize;
+        let mut lines = Lines::new(Box::new(io::stdin().lock()), MAX_LINE);
         loop {
-            line.clear();
-            match input.read_until(b'\n', &mut line) {
-                Ok(0) => break,
-                Ok(_) => {}
+            let (number, line) = match lines.next_line() {
+                Ok(Some(line)) => line,
+                Ok(None) => break,
                 Err(err) => {
-                    warn!("ddns: <stdin>:{}: cannot read: {err}", number + 1);
+                    warn!("ddns: <stdin>:{}: cannot read: {err}", lines.number() + 1);
                     failed = true;
                     break;
                 }
-            }
-            number += 1;
-            let name = line.strip_suffix(b"\n").unwrap_or(&line);
-            let name = name.strip_suffix(b"\r").unwrap_or(name);
-            let name = name.trim_ascii();
-            if !name.is_empty() {
-                one(name, &mut out)?;
+            };
+            match line {
+                Line::TooLong(length) => {
+                    warn!(
+                        "ddns: <stdin>:{number}: line of {length} bytes is longer than {} KiB, \
+                         skipped",
+                        MAX_LINE >> 10
+                    );
+                    failed = true;
+                }
+                Line::Text(name) => {
+                    let name = name.trim_ascii();
+                    if !name.is_empty() {
+                        one(name, &mut out)?;
+                    }
+                }
             }
         }
     } else {

@@ -18,6 +18,7 @@ mod compile;
 mod entries;
 mod export;
 mod import;
+mod lines;
 mod list_file;
 mod output;
 mod providers;

@@ -295,7 +295,13 @@ struct Pending {
     text: String,
     continued: bool,
     depth: i32,
+    /// Whether the record outgrew [`MAX_RECORD`]; its text is then no longer kept.
+    overflowed: bool,
 }
+
+/// The longest record in parentheses an RPZ import keeps (the bound lines have), so a
+/// parenthesis left open does not make memory grow with the lines that follow.
+const MAX_RECORD: usize = 16 << 20;
 
 /// Zone-file state: the origin, the last owner (for records that leave it out) and a record
 /// still inside parentheses.
@@ -327,12 +333,26 @@ impl Zone {
     fn line(&mut self, line: &str, number: u32) -> Parsed {
         let content = before_comment(line, ';', false);
         if let Some(mut pending) = self.pending.take() {
-            pending.text.push(' ');
-            pending.text.push_str(content);
+            if pending.text.len() + 1 + content.len() > MAX_RECORD {
+                // Past the bound the text is dropped; only the depth is still followed.
+                pending.overflowed = true;
+                pending.text = String::new();
+            }
+            if !pending.overflowed {
+                pending.text.push(' ');
+                pending.text.push_str(content);
+            }
             pending.depth += depth_change(content);
             if pending.depth > 0 {
                 self.pending = Some(pending);
                 return Parsed::Ignore;
+            }
+            if pending.overflowed {
+                return Parsed::Skip(format!(
+                    "record in parentheses from line {} is longer than {} MiB, skipped",
+                    pending.at,
+                    MAX_RECORD >> 20
+                ));
             }
             return self.record(&pending.text, pending.continued, pending.at);
         }
@@ -343,6 +363,7 @@ impl Zone {
                 text: content.to_string(),
                 continued: content.starts_with([' ', '\t']),
                 depth,
+                overflowed: false,
             });
             return Parsed::Ignore;
         }

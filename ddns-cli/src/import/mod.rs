@@ -10,6 +10,7 @@
 mod formats;
 
 use std::collections::HashMap;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -18,8 +19,13 @@ use clap::ValueEnum;
 use ddns_core::{Catalog, CatalogEntry, CatalogFormat, MatcherBuilder, Origin};
 
 use crate::Failure;
+use crate::lines::{Line, Lines};
 use crate::output::write_atomically;
 use formats::{LineParser, Parsed};
+
+/// A line longer than this is skipped and reported without being held: the input is read
+/// line by line, so memory grows with the entries kept, not with the file.
+const MAX_LINE: usize = 16 << 20;
 
 /// The list formats `ddns import` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -196,21 +202,31 @@ fn import_file(
     options: &ImportOptions,
     path: &Path,
 ) -> Result<Counts, Failure> {
-    let bytes = std::fs::read(path)
-        .map_err(|err| Failure(format!("{}: cannot read: {err}", path.display())))?;
+    let cannot_read =
+        |err: std::io::Error| Failure(format!("{}: cannot read: {err}", path.display()));
+    let mut lines = Lines::new(Box::new(File::open(path).map_err(cannot_read)?), MAX_LINE);
     let file: Arc<str> = Arc::from(path.display().to_string());
     let mut parser = LineParser::new(options.format, options.origin.as_deref());
     let mut counts = Counts::default();
     let report = |line: u32, why: &str| {
         warn!("ddns: {file}:{line}: {}", crate::output::cut_message(why));
     };
-    let mut all: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
-    if all.last().is_some_and(|last| last.is_empty()) {
-        all.pop();
-    }
-    for (index, raw) in all.into_iter().enumerate() {
-        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    while let Some((number, line)) = lines.next_line().map_err(cannot_read)? {
+        let number = u32::try_from(number).unwrap_or(u32::MAX);
+        let raw = match line {
+            Line::Text(raw) => raw,
+            Line::TooLong(length) => {
+                report(
+                    number,
+                    &format!(
+                        "line of {length} bytes is longer than {} MiB, skipped",
+                        MAX_LINE >> 20
+                    ),
+                );
+                counts.skipped += 1;
+                continue;
+            }
+        };
         let parsed = match std::str::from_utf8(raw) {
             Ok(line) => parser.line(line, number),
             Err(err) => Parsed::Skip(format!("not UTF-8 at column {}", err.valid_up_to() + 1)),

@@ -12,7 +12,8 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::io::Write;
+use std::io::{self, Write};
+use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -126,8 +127,9 @@ struct Record<'a> {
     orig_h: Text<'a>,
     #[serde(borrow, default)]
     query: Text<'a>,
+    /// Strings; read element by element after the record (see [`each`]).
     #[serde(borrow, default)]
-    answers: Option<Vec<Text<'a>>>,
+    answers: Option<&'a RawValue>,
     #[serde(borrow, default)]
     server_name: Text<'a>,
     #[serde(borrow, default)]
@@ -138,10 +140,12 @@ struct Record<'a> {
 struct EveDns<'a> {
     #[serde(borrow, default)]
     rrname: Text<'a>,
+    /// [`EveQuery`] objects, read one by one (see [`each`]).
     #[serde(borrow, default)]
-    queries: Option<Vec<EveQuery<'a>>>,
+    queries: Option<&'a RawValue>,
+    /// [`EveAnswer`] objects, read one by one.
     #[serde(borrow, default)]
-    answers: Option<Vec<EveAnswer<'a>>>,
+    answers: Option<&'a RawValue>,
     #[serde(borrow, default)]
     grouped: Option<EveGrouped<'a>>,
 }
@@ -162,19 +166,20 @@ struct EveAnswer<'a> {
     rdata: Text<'a>,
 }
 
-/// `dns.grouped`: answer data by record type; only the types whose data is a host name.
+/// `dns.grouped`: answer data by record type; only the types whose data is a host name,
+/// each a list of strings read one by one.
 #[derive(Deserialize)]
 struct EveGrouped<'a> {
     #[serde(rename = "CNAME", borrow, default)]
-    cname: Option<Vec<Text<'a>>>,
+    cname: Option<&'a RawValue>,
     #[serde(rename = "NS", borrow, default)]
-    ns: Option<Vec<Text<'a>>>,
+    ns: Option<&'a RawValue>,
     #[serde(rename = "PTR", borrow, default)]
-    ptr: Option<Vec<Text<'a>>>,
+    ptr: Option<&'a RawValue>,
     #[serde(rename = "MX", borrow, default)]
-    mx: Option<Vec<Text<'a>>>,
+    mx: Option<&'a RawValue>,
     #[serde(rename = "DNAME", borrow, default)]
-    dname: Option<Vec<Text<'a>>>,
+    dname: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -213,87 +218,297 @@ impl JsonLog {
                 return Ok(());
             }
         };
-        scanner.begin_record();
         let eve = match self.schema {
             Schema::Eve => true,
             Schema::Zeek => false,
             Schema::Auto => record.event_type.0.is_some(),
         };
-        let mut names: Vec<(Field, &Text<'_>)> = Vec::new();
-        let (ts, client): (Option<&[u8]>, Option<&[u8]>);
-        if eve {
-            ts = record.timestamp.as_bytes();
-            client = record.src_ip.as_bytes();
-            match record.event_type.0.as_deref() {
-                Some("dns") => {
-                    if let Some(dns) = &record.dns {
-                        eve_dns_names(dns, &mut names);
-                    }
-                }
-                Some("tls") => {
-                    if let Some(tls) = &record.tls {
-                        names.push((Field::TlsSni, &tls.sni));
-                    }
-                }
-                Some("http") => {
-                    if let Some(http) = &record.http {
-                        names.push((Field::HttpHost, &http.hostname));
-                    }
-                }
-                _ => {}
-            }
+        // The lists were only skimmed: read them once to find any element of the wrong
+        // shape, so a bad record is refused whole, before any of its names is checked.
+        if let Err(Walk::Json(err, list)) = names(&record, eve, &mut |_, _| Ok(())) {
+            let why = in_line(&err, list as usize - line.as_ptr() as usize);
+            scanner.bad_record(format_args!("not a JSON object: {why}"))?;
+            return Ok(());
+        }
+        scanner.begin_record();
+        let (ts, client): (Option<&[u8]>, Option<&[u8]>) = if eve {
+            (record.timestamp.as_bytes(), record.src_ip.as_bytes())
         } else {
-            ts = record.ts.map(|raw| {
+            let ts = record.ts.map(|raw| {
                 let raw = raw.get().as_bytes();
                 // A string timestamp (JSON::TS_ISO8601) holds no escapes: drop its quotes.
                 raw.strip_prefix(b"\"")
                     .and_then(|inner| inner.strip_suffix(b"\""))
                     .unwrap_or(raw)
             });
-            client = record.orig_h.as_bytes();
-            names.push((Field::DnsQuery, &record.query));
-            for answer in record.answers.iter().flatten() {
-                names.push((Field::DnsAnswer, answer));
-            }
-            names.push((Field::TlsSni, &record.server_name));
-            names.push((Field::HttpHost, &record.host));
+            (ts, record.orig_h.as_bytes())
+        };
+        let scratch = &mut self.scratch;
+        let mut check = |field: Field, text: &Text<'_>| match text.as_bytes() {
+            Some(name) => scanner.check(ts, client, field, unescape(name, scratch)),
+            None => Ok(()),
+        };
+        match names(&record, eve, &mut check) {
+            Ok(()) => Ok(()),
+            Err(Walk::Output(err)) => Err(err.into()),
+            // Not after the first reading succeeded; were it to, the rest is skipped.
+            Err(Walk::Json(..)) => Ok(()),
         }
-        for (field, text) in names {
-            if let Some(name) = text.as_bytes() {
-                let name = unescape(name, &mut self.scratch);
-                scanner.check(ts, client, field, name)?;
-            }
-        }
-        Ok(())
     }
 }
 
-fn eve_dns_names<'r, 'a>(dns: &'r EveDns<'a>, names: &mut Vec<(Field, &'r Text<'a>)>) {
-    names.push((Field::DnsQuery, &dns.rrname));
-    for query in dns.queries.iter().flatten() {
-        names.push((Field::DnsQuery, &query.rrname));
+/// Why reading a record's names stopped.
+enum Walk {
+    /// A list element of the wrong shape; where the list starts in memory.
+    Json(serde_json::Error, *const u8),
+    /// Writing a hit failed.
+    Output(io::Error),
+}
+
+/// The callback [`names`] hands each name to, with the field it came from.
+type Emit<'e> = dyn FnMut(Field, &Text<'_>) -> io::Result<()> + 'e;
+
+/// Hands every name of `record` to `emit`, in a fixed order: for Zeek `query`, `answers`,
+/// `server_name`, `host`; for an EVE dns event the question, `queries`, `answers` (owner,
+/// then data of name types), `grouped`; `tls.sni`; `http.hostname`.
+fn names(record: &Record<'_>, eve: bool, emit: &mut Emit<'_>) -> Result<(), Walk> {
+    let output = |err: io::Error| Walk::Output(err);
+    if !eve {
+        emit(Field::DnsQuery, &record.query).map_err(output)?;
+        each(record.answers, |answer: Text<'_>| {
+            emit(Field::DnsAnswer, &answer)
+        })?;
+        emit(Field::TlsSni, &record.server_name).map_err(output)?;
+        return emit(Field::HttpHost, &record.host).map_err(output);
     }
-    for answer in dns.answers.iter().flatten() {
-        names.push((Field::DnsAnswer, &answer.rrname));
+    match record.event_type.0.as_deref() {
+        Some("dns") => {
+            if let Some(dns) = &record.dns {
+                eve_dns_names(dns, emit)?;
+            }
+        }
+        Some("tls") => {
+            if let Some(tls) = &record.tls {
+                emit(Field::TlsSni, &tls.sni).map_err(output)?;
+            }
+        }
+        Some("http") => {
+            if let Some(http) = &record.http {
+                emit(Field::HttpHost, &http.hostname).map_err(output)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn eve_dns_names(dns: &EveDns<'_>, emit: &mut Emit<'_>) -> Result<(), Walk> {
+    emit(Field::DnsQuery, &dns.rrname).map_err(Walk::Output)?;
+    each(dns.queries, |query: EveQuery<'_>| {
+        emit(Field::DnsQuery, &query.rrname)
+    })?;
+    each(dns.answers, |answer: EveAnswer<'_>| {
+        emit(Field::DnsAnswer, &answer.rrname)?;
         let is_name = answer
             .rrtype
             .0
             .as_deref()
             .is_some_and(|rrtype| NAME_TYPES.contains(&rrtype));
         if is_name {
-            names.push((Field::DnsAnswer, &answer.rdata));
+            emit(Field::DnsAnswer, &answer.rdata)?;
+        }
+        Ok(())
+    })?;
+    if let Some(grouped) = &dns.grouped {
+        for list in [
+            grouped.cname,
+            grouped.ns,
+            grouped.ptr,
+            grouped.mx,
+            grouped.dname,
+        ] {
+            each(list, |text: Text<'_>| emit(Field::DnsAnswer, &text))?;
         }
     }
-    if let Some(grouped) = &dns.grouped {
-        let lists = [
-            &grouped.cname,
-            &grouped.ns,
-            &grouped.ptr,
-            &grouped.mx,
-            &grouped.dname,
+    Ok(())
+}
+
+/// Reads the JSON array `list` (absent or `null`: nothing) one element at a time as a `T`,
+/// handing each to `visit` before reading the next: memory stays that of one element,
+/// however long the array. An element that is no `T`, or a `list` that is no array, is a
+/// [`Walk::Json`] error; a `visit` error stops the walk as [`Walk::Output`].
+fn each<'a, T: Deserialize<'a>>(
+    list: Option<&'a RawValue>,
+    visit: impl FnMut(T) -> io::Result<()>,
+) -> Result<(), Walk> {
+    let Some(list) = list else {
+        return Ok(());
+    };
+    let mut walker = Elements {
+        visit,
+        output: None,
+        element: PhantomData,
+    };
+    let mut json = serde_json::Deserializer::from_str(list.get());
+    let read = (&mut json).deserialize_seq(&mut walker);
+    if let Some(err) = walker.output.take() {
+        return Err(Walk::Output(err));
+    }
+    read.map_err(|err| Walk::Json(err, list.get().as_ptr()))
+}
+
+/// `err`, read from a list that starts `offset` bytes into its line, as serde_json words
+/// it, with the column counted from the start of the line as for any other bad record.
+fn in_line(err: &serde_json::Error, offset: usize) -> String {
+    let text = err.to_string();
+    let at = format!(" at line {} column {}", err.line(), err.column());
+    match text.strip_suffix(&at) {
+        Some(what) if err.line() == 1 => {
+            format!("{what} at line 1 column {}", offset + err.column())
+        }
+        _ => text,
+    }
+}
+
+/// The visitor [`each`] walks an array with.
+struct Elements<F, T> {
+    visit: F,
+    /// The error `visit` returned, if it stopped the walk.
+    output: Option<io::Error>,
+    element: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>, F: FnMut(T) -> io::Result<()>> Visitor<'de> for &mut Elements<F, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(element) = seq.next_element::<T>()? {
+            if let Err(err) = (self.visit)(element) {
+                self.output = Some(err);
+                return Err(de::Error::custom("output error"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names `line` gives, as `field name` strings, in the order they are checked.
+    fn names_of(line: &str) -> Vec<String> {
+        let record: Record<'_> = serde_json::from_str(line).unwrap();
+        let eve = record.event_type.0.is_some();
+        let mut seen = Vec::new();
+        let walked = names(&record, eve, &mut |field, text| {
+            if let Some(name) = text.as_bytes() {
+                seen.push(format!(
+                    "{} {}",
+                    field.as_str(),
+                    String::from_utf8_lossy(name)
+                ));
+            }
+            Ok(())
+        });
+        assert!(walked.is_ok());
+        seen
+    }
+
+    #[test]
+    fn eve_dns_names_come_in_record_order_whatever_the_key_order() {
+        let line = r#"{"dns":{"grouped":{"MX":["m"],"CNAME":["c"]},"answers":[{"rrname":"o","rrtype":"PTR","rdata":"p"},{"rrname":"o2","rrtype":"A","rdata":"1.2.3.4"}],"queries":[{"rrname":"q2"}],"rrname":"q1"},"event_type":"dns"}"#;
+        assert_eq!(
+            names_of(line),
+            [
+                "dns.query q1",
+                "dns.query q2",
+                "dns.answer o",
+                "dns.answer p",
+                "dns.answer o2",
+                "dns.answer c",
+                "dns.answer m"
+            ]
+        );
+    }
+
+    #[test]
+    fn zeek_names_come_in_record_order_and_odd_elements_read_as_absent() {
+        let line = r#"{"host":"h","answers":["a1",7,null,"a2"],"server_name":"s","query":"q"}"#;
+        assert_eq!(
+            names_of(line),
+            [
+                "dns.query q",
+                "dns.answer a1",
+                "dns.answer a2",
+                "tls.sni s",
+                "http.host h"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_list_of_the_wrong_shape_is_an_error_before_any_name() {
+        for line in [
+            r#"{"query":"q","answers":"a"}"#,
+            r#"{"event_type":"dns","dns":{"rrname":"q","answers":["a"]}}"#,
+            r#"{"event_type":"dns","dns":{"rrname":"q","grouped":{"CNAME":{}}}}"#,
+        ] {
+            let record: Record<'_> = serde_json::from_str(line).unwrap();
+            let eve = record.event_type.0.is_some();
+            let walked = names(&record, eve, &mut |_, _| Ok(()));
+            assert!(matches!(walked, Err(Walk::Json(..))), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_bad_list_is_reported_where_a_whole_record_reading_finds_it() {
+        // The record types as they were before lists were walked: Vecs read with the record.
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct Whole<'a> {
+            #[serde(borrow)]
+            answers: Option<Vec<Text<'a>>>,
+        }
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct WholeEve<'a> {
+            #[serde(borrow)]
+            dns: WholeDns<'a>,
+        }
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct WholeDns<'a> {
+            #[serde(borrow)]
+            answers: Option<Vec<EveAnswer<'a>>>,
+        }
+        let zeek = r#"{"query":"q", "answers":"abc"}"#;
+        let zeek_map = r#"{"answers":{"a":1}}"#;
+        let eve = r#"{"event_type":"dns","dns":{"answers":[{"rrname":"a"}, "b"]}}"#;
+        let cases = [
+            (zeek, false, whole_error::<Whole<'_>>(zeek)),
+            (zeek_map, false, whole_error::<Whole<'_>>(zeek_map)),
+            (eve, true, whole_error::<WholeEve<'_>>(eve)),
         ];
-        for text in lists.into_iter().flatten().flatten() {
-            names.push((Field::DnsAnswer, text));
+        for (line, eve, whole) in cases {
+            let record: Record<'_> = serde_json::from_str(line).unwrap();
+            let Err(Walk::Json(err, list)) = names(&record, eve, &mut |_, _| Ok(())) else {
+                panic!("{line} was read");
+            };
+            let offset = list as usize - line.as_ptr() as usize;
+            assert_eq!(in_line(&err, offset), whole, "{line}");
+        }
+    }
+
+    /// The error reading all of `line` as a `T` gives.
+    fn whole_error<'a, T: Deserialize<'a>>(line: &'a str) -> String {
+        match serde_json::from_str::<T>(line) {
+            Ok(_) => panic!("{line} was read"),
+            Err(err) => err.to_string(),
         }
     }
 }

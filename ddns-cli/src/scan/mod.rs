@@ -11,18 +11,20 @@ mod summary;
 mod zeek;
 
 use std::fmt::Display;
+use std::hash::{BuildHasher, RandomState};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
 use ddns_core::{Matcher, Verdict};
+use hashbrown::HashTable;
 use indicatif::ProgressBar;
 use serde::Serialize;
 
 use crate::Failure;
+use crate::lines::{Line, Lines};
 use crate::output::shown;
-use input::{Line, Lines};
 use summary::{Summary, Totals};
 
 /// The log formats `ddns scan` reads.
@@ -109,9 +111,9 @@ pub(super) struct Scanner<'m, W: Write> {
     input: String,
     line: u64,
     bar: Option<ProgressBar>,
-    /// Names (lower case) that already hit in the current record, so a name seen as query
-    /// and as answer owner counts once.
-    record_hits: Vec<Vec<u8>>,
+    /// Names that already hit in the current record, so a name seen as query and as answer
+    /// owner counts once.
+    record_hits: RecordHits,
     records: u64,
     hits: u64,
     bad_records: u64,
@@ -150,13 +152,27 @@ impl<'m, W: Write> Scanner<'m, W> {
         }
     }
 
-    /// Checks one name of the current record.
+    /// Checks one name of the current record; a name that already hit in it is not reported
+    /// again.
     pub(super) fn check(
         &mut self,
         ts: Option<&[u8]>,
         client: Option<&[u8]>,
         field: Field,
         name: &[u8],
+    ) -> io::Result<()> {
+        self.check_name(ts, client, field, name, true)
+    }
+
+    /// [`Scanner::check`], with `once` false for a record that holds one name only (a
+    /// plain-text line): there is nothing to de-duplicate, so the name is not copied.
+    fn check_name(
+        &mut self,
+        ts: Option<&[u8]>,
+        client: Option<&[u8]>,
+        field: Field,
+        name: &[u8],
+        once: bool,
     ) -> io::Result<()> {
         if name.is_empty() {
             return Ok(());
@@ -168,14 +184,9 @@ impl<'m, W: Write> Scanner<'m, W> {
         let Some(found) = found.filter(|found| found.verdict() == Verdict::Block) else {
             return Ok(());
         };
-        if self
-            .record_hits
-            .iter()
-            .any(|seen| seen.eq_ignore_ascii_case(name))
-        {
+        if once && !self.record_hits.insert(name) {
             return Ok(());
         }
-        self.record_hits.push(name.to_ascii_lowercase());
         self.hits += 1;
         let provider = self.matcher.provider(found.provider());
         let ts = ts.map(shown);
@@ -215,9 +226,73 @@ impl<'m, W: Write> Scanner<'m, W> {
     }
 }
 
+/// The names that hit in one record, compared without regard to ASCII case: one lookup or
+/// insertion costs the name's length, so a record of N names costs O(N) however many
+/// distinct ones it holds. Memory is the lower-cased names one after another plus a table
+/// of their spans, bounded by the length of the record's line.
+#[derive(Default)]
+struct RecordHits {
+    /// The names, lower-cased, back to back.
+    bytes: Vec<u8>,
+    /// Each name's span in `bytes`, found by the hash of those bytes.
+    spans: HashTable<(u32, u32)>,
+    /// Keyed per process, so crafted names cannot all fall into one bucket.
+    hasher: RandomState,
+}
+
+impl RecordHits {
+    /// Above these sizes a new record starts from fresh storage: clearing a table sized for
+    /// a million names before each small record would cost its whole size every time.
+    const KEEP_SPANS: usize = 1024;
+    const KEEP_BYTES: usize = 64 << 10;
+
+    /// Forgets every name.
+    fn clear(&mut self) {
+        if self.spans.capacity() > Self::KEEP_SPANS {
+            self.spans = HashTable::new();
+        } else {
+            self.spans.clear();
+        }
+        if self.bytes.capacity() > Self::KEEP_BYTES {
+            self.bytes = Vec::new();
+        } else {
+            self.bytes.clear();
+        }
+    }
+
+    /// Adds `name`; `false` when it (in any case) is already there.
+    fn insert(&mut self, name: &[u8]) -> bool {
+        let RecordHits {
+            bytes,
+            spans,
+            hasher,
+        } = self;
+        let start = bytes.len();
+        bytes.extend(name.iter().map(u8::to_ascii_lowercase));
+        // Names come from one line of at most 16 MiB, so their bytes fit in u32 offsets;
+        // were they ever not to, the name is reported again rather than lost.
+        let (Ok(span_start), Ok(span_end)) = (u32::try_from(start), u32::try_from(bytes.len()))
+        else {
+            bytes.truncate(start);
+            return true;
+        };
+        let key = &bytes[start..];
+        let hash = hasher.hash_one(key);
+        let text = |&(from, to): &(u32, u32)| &bytes[from as usize..to as usize];
+        if spans.find(hash, |span| text(span) == key).is_some() {
+            bytes.truncate(start);
+            return false;
+        }
+        spans.insert_unique(hash, (span_start, span_end), |span| {
+            hasher.hash_one(text(span))
+        });
+        true
+    }
+}
+
 /// A parser for one input, chosen by `--format` or by the input's first line.
 enum Parser {
-    Zeek(zeek::ZeekTsv),
+    Zeek(Box<zeek::ZeekTsv>),
     Json(json::JsonLog),
     Text,
 }
@@ -225,12 +300,12 @@ enum Parser {
 impl Parser {
     fn for_format(format: LogFormat, first_line: &[u8]) -> Parser {
         match format {
-            LogFormat::Zeek => Parser::Zeek(zeek::ZeekTsv::new()),
+            LogFormat::Zeek => Parser::Zeek(Box::new(zeek::ZeekTsv::new())),
             LogFormat::ZeekJson => Parser::Json(json::JsonLog::new(json::Schema::Zeek)),
             LogFormat::Eve => Parser::Json(json::JsonLog::new(json::Schema::Eve)),
             LogFormat::Text => Parser::Text,
             LogFormat::Auto if first_line.starts_with(b"#separator") => {
-                Parser::Zeek(zeek::ZeekTsv::new())
+                Parser::Zeek(Box::new(zeek::ZeekTsv::new()))
             }
             LogFormat::Auto if first_line.trim_ascii_start().starts_with(b"{") => {
                 Parser::Json(json::JsonLog::new(json::Schema::Auto))
@@ -255,7 +330,7 @@ impl Parser {
                     return Ok(());
                 }
                 scanner.begin_record();
-                scanner.check(None, None, Field::Text, name)?;
+                scanner.check_name(None, None, Field::Text, name, false)?;
                 Ok(())
             }
         }
@@ -296,7 +371,7 @@ pub(crate) fn scan(
         input: String::new(),
         line: 0,
         bar: None,
-        record_hits: Vec::new(),
+        record_hits: RecordHits::default(),
         records: 0,
         hits: 0,
         bad_records: 0,
@@ -349,7 +424,7 @@ fn scan_input<W: Write>(
     scanner.bar = input.bar;
     scanner.line = 0;
     scanner.input_bad_records = 0;
-    let mut lines = Lines::new(input.reader);
+    let mut lines = Lines::new(input.reader, input::MAX_LINE);
     let mut parser: Option<Parser> = None;
     let mut stop = false;
     loop {
@@ -446,6 +521,21 @@ fn hex(byte: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn record_hits_count_a_name_once_in_any_case_until_cleared() {
+        let mut hits = RecordHits::default();
+        assert!(hits.insert(b"x7.DuckDNS.org"));
+        assert!(hits.insert(b"x8.duckdns.org"));
+        assert!(!hits.insert(b"X7.duckdns.ORG"));
+        assert!(!hits.insert(b"x8.duckdns.org"));
+        for n in 0..5000 {
+            assert!(hits.insert(format!("a{n}.duckdns.org").as_bytes()));
+        }
+        assert!(!hits.insert(b"A4999.DUCKDNS.ORG"));
+        hits.clear();
+        assert!(hits.insert(b"x7.duckdns.org"));
+    }
 
     #[test]
     fn unescape_decodes_hex_escapes_and_keeps_everything_else() {

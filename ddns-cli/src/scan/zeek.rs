@@ -13,24 +13,34 @@ use super::{Field, Outcome, Scanner, unescape};
 
 /// The columns of the current log section that the scan reads.
 struct Columns {
+    /// How many fields `#fields` names; a data line with another count is a bad record.
     count: usize,
+    /// The indices of the columns read, ascending and without repeats: a data line keeps the
+    /// byte ranges of these fields only, whatever its number of fields.
+    read: Vec<usize>,
+    /// The timestamp's and the client's place in `read`.
     ts: Option<usize>,
     client: Option<usize>,
-    /// Name columns: index, what they hold, and whether they are vectors (`answers`).
+    /// Name columns: place in `read`, what they hold, and whether they are sets (`answers`).
     names: Vec<(usize, Field, bool)>,
 }
 
+/// The Zeek TSV parser of one input: the current section's header values and columns.
 pub(super) struct ZeekTsv {
     separator: Vec<u8>,
+    /// Empty when the header gives none: each set is then read as one value.
     set_separator: Vec<u8>,
     empty_field: Vec<u8>,
     unset_field: Vec<u8>,
     columns: Option<Columns>,
-    /// Byte ranges of the current line's fields (kept to avoid allocating per line).
+    /// Byte ranges of the current line's fields in [`Columns::read`] (kept to avoid
+    /// allocating per line); never more than the columns read.
     fields: Vec<Range<usize>>,
     scratch: Vec<u8>,
     /// Whether the "no name column" note was given for this section.
     warned_no_names: bool,
+    /// Whether the "empty #set_separator" note was given for this section.
+    warned_empty_set_separator: bool,
 }
 
 impl ZeekTsv {
@@ -44,6 +54,7 @@ impl ZeekTsv {
             fields: Vec::new(),
             scratch: Vec::new(),
             warned_no_names: false,
+            warned_empty_set_separator: false,
         }
     }
 
@@ -55,9 +66,8 @@ impl ZeekTsv {
             scanner.bad_record("data line before a #fields header")?;
             return Ok(());
         };
-        split(line, &self.separator, &mut self.fields);
-        if self.fields.len() != columns.count {
-            let found = self.fields.len();
+        let found = pick(line, &self.separator, &columns.read, &mut self.fields);
+        if found != columns.count {
             let noun = if found == 1 { "field" } else { "fields" };
             scanner.bad_record(format_args!(
                 "{found} {noun}, the #fields header names {}",
@@ -76,7 +86,7 @@ impl ZeekTsv {
             let Some(raw) = value(Some(at)) else {
                 continue;
             };
-            if vector {
+            if vector && !self.set_separator.is_empty() {
                 for element in Splitter::new(raw, &self.set_separator) {
                     let name = unescape(element, &mut self.scratch);
                     scanner.check(ts, client, field, name)?;
@@ -112,30 +122,20 @@ impl ZeekTsv {
         };
         let mut scratch = Vec::new();
         match key {
-            b"set_separator" => self.set_separator = unescape(value, &mut scratch).to_vec(),
+            b"set_separator" => {
+                self.set_separator = unescape(value, &mut scratch).to_vec();
+                if self.set_separator.is_empty() && !self.warned_empty_set_separator {
+                    self.warned_empty_set_separator = true;
+                    scanner.message(format_args!(
+                        "{}:{}: empty #set_separator: each answers value is read as one name",
+                        scanner.input, scanner.line
+                    ));
+                }
+            }
             b"empty_field" => self.empty_field = unescape(value, &mut scratch).to_vec(),
             b"unset_field" => self.unset_field = unescape(value, &mut scratch).to_vec(),
             b"fields" => {
-                let mut ranges = Vec::new();
-                split(value, &self.separator, &mut ranges);
-                let names: Vec<&[u8]> = ranges.iter().map(|r| &value[r.clone()]).collect();
-                let find = |name: &[u8]| names.iter().position(|&n| n == name);
-                let mut columns = Columns {
-                    count: names.len(),
-                    ts: find(b"ts"),
-                    client: find(b"id.orig_h"),
-                    names: Vec::new(),
-                };
-                for (name, field, vector) in [
-                    (&b"query"[..], Field::DnsQuery, false),
-                    (b"answers", Field::DnsAnswer, true),
-                    (b"server_name", Field::TlsSni, false),
-                    (b"host", Field::HttpHost, false),
-                ] {
-                    if let Some(at) = find(name) {
-                        columns.names.push((at, field, vector));
-                    }
-                }
+                let columns = Columns::of(value, &self.separator);
                 if columns.names.is_empty() && !self.warned_no_names {
                     self.warned_no_names = true;
                     scanner.message(format_args!(
@@ -152,25 +152,81 @@ impl ZeekTsv {
     }
 }
 
-/// Splits `line` at each `separator` into `ranges` (at least one range).
-fn split(line: &[u8], separator: &[u8], ranges: &mut Vec<Range<usize>>) {
-    ranges.clear();
-    let mut start = 0;
-    if let [byte] = separator {
-        for end in memchr::memchr_iter(*byte, line) {
-            ranges.push(start..end);
-            start = end + 1;
+impl Columns {
+    /// The columns of a `#fields` line's `names`, found in one pass that keeps nothing per
+    /// name: the first column of each name counts.
+    fn of(names: &[u8], separator: &[u8]) -> Columns {
+        const WANTED: [&[u8]; 6] = [
+            b"ts",
+            b"id.orig_h",
+            b"query",
+            b"answers",
+            b"server_name",
+            b"host",
+        ];
+        let mut found: [Option<usize>; 6] = [None; 6];
+        let mut count = 0;
+        for name in Splitter::new(names, separator) {
+            if let Some(slot) = WANTED.iter().position(|&wanted| wanted == name) {
+                found[slot].get_or_insert(count);
+            }
+            count += 1;
         }
-        ranges.push(start..line.len());
-        return;
-    }
-    for end in Splitter::new(line, separator).ends() {
-        ranges.push(start..end);
-        start = end + separator.len();
+        let mut read: Vec<usize> = found.iter().flatten().copied().collect();
+        read.sort_unstable();
+        // Where the column of WANTED[slot] sits in `read`.
+        let place = |slot: usize| found[slot].and_then(|at| read.binary_search(&at).ok());
+        let names = [
+            (2, Field::DnsQuery, false),
+            (3, Field::DnsAnswer, true),
+            (4, Field::TlsSni, false),
+            (5, Field::HttpHost, false),
+        ]
+        .into_iter()
+        .filter_map(|(slot, field, set)| Some((place(slot)?, field, set)))
+        .collect();
+        Columns {
+            count,
+            ts: place(0),
+            client: place(1),
+            names,
+            read,
+        }
     }
 }
 
-/// The pieces of a byte string between separators (one byte: memchr; longer: memmem).
+/// Counts the fields of `line` (split at `separator`) and puts the byte ranges of those at
+/// the indices in `read` (ascending) into `ranges`; memory stays that of `read`, however many
+/// fields the line has.
+fn pick(line: &[u8], separator: &[u8], read: &[usize], ranges: &mut Vec<Range<usize>>) -> usize {
+    ranges.clear();
+    let mut wanted = read.iter().copied().peekable();
+    let mut count = 0;
+    let mut start = 0;
+    let mut keep = |end: usize, start: usize, count: usize| {
+        if wanted.next_if_eq(&count).is_some() {
+            ranges.push(start..end);
+        }
+    };
+    if let [byte] = separator {
+        for end in memchr::memchr_iter(*byte, line) {
+            keep(end, start, count);
+            count += 1;
+            start = end + 1;
+        }
+        keep(line.len(), start, count);
+        return count + 1;
+    }
+    for end in Splitter::new(line, separator).ends() {
+        keep(end, start, count);
+        count += 1;
+        start = end + separator.len();
+    }
+    count
+}
+
+/// The pieces of a byte string between separators (one byte: memchr; longer: memmem). An
+/// empty separator separates nothing: the whole string is the one piece.
 struct Splitter<'a> {
     text: &'a [u8],
     separator: &'a [u8],
@@ -200,6 +256,7 @@ impl<'a> Iterator for Splitter<'a> {
         let start = self.at?;
         let rest = &self.text[start..];
         let found = match self.separator {
+            [] => None,
             [byte] => memchr::memchr(*byte, rest),
             separator => memchr::memmem::find(rest, separator),
         };
@@ -226,8 +283,35 @@ mod tests {
         assert_eq!(pieces, [&b"a"[..], b"", b"b", b""]);
         let pieces: Vec<&[u8]> = Splitter::new(b"a::b", b"::").collect();
         assert_eq!(pieces, [&b"a"[..], b"b"]);
+        let pieces: Vec<&[u8]> = Splitter::new(b"a,b", b"").collect();
+        assert_eq!(pieces, [&b"a,b"[..]]);
+    }
+
+    #[test]
+    fn pick_counts_every_field_and_keeps_only_the_columns_read() {
         let mut ranges = Vec::new();
-        split(b"x\ty", b"\t", &mut ranges);
-        assert_eq!(ranges, [0..1, 2..3]);
+        assert_eq!(pick(b"x\ty\t\tz", b"\t", &[1, 3], &mut ranges), 4);
+        assert_eq!(ranges, [2..3, 5..6]);
+        assert_eq!(pick(b"x::y::z", b"::", &[0, 2, 7], &mut ranges), 3);
+        assert_eq!(ranges, [0..1, 6..7]);
+        assert_eq!(pick(b"", b"\t", &[0], &mut ranges), 1);
+        assert_eq!((ranges.len(), &ranges[0]), (1, &(0..0)));
+    }
+
+    #[test]
+    fn columns_are_found_by_their_first_name_in_one_pass() {
+        let columns = Columns::of(b"host\tts\tanswers\tx\tts\tquery", b"\t");
+        assert_eq!(columns.count, 6);
+        assert_eq!(columns.read, [0, 1, 2, 5]);
+        assert_eq!(columns.ts, Some(1));
+        assert_eq!(columns.client, None);
+        assert_eq!(
+            columns.names,
+            [
+                (3, Field::DnsQuery, false),
+                (2, Field::DnsAnswer, true),
+                (0, Field::HttpHost, false)
+            ]
+        );
     }
 }

@@ -402,3 +402,21 @@ fn an_endless_or_binary_device_as_the_list_is_refused_at_once() {
         );
     }
 }
+
+#[test]
+fn import_to_standard_output_says_so_instead_of_naming_a_file_dash() {
+    let hosts = temp(GROUP, "hosts.txt", b"0.0.0.0 x.example\n");
+    let out = ddns(
+        &["import", "--format", "hosts", "-o", "-", path_str(&hosts)],
+        None,
+    );
+    assert_exit(&out, 0);
+    assert_eq!(text(&out.stdout), "x.example custom\n");
+    assert!(
+        text(&out.stderr)
+            .ends_with("ddns: wrote <stdout>: 1 block and 0 allow entries from 1 file\n"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!Path::new("-").exists());
+}

@@ -176,7 +176,7 @@ pub(crate) fn import(
     write_atomically(output, &bytes)?;
     warn!(
         "ddns: wrote {}: {} block and {} allow entries from {}",
-        output.display(),
+        crate::output::output_name(output),
         import.block,
         import.allow,
         if files.len() == 1 {

@@ -240,16 +240,45 @@ fn a_fifo_output_gets_the_bytes_written_into_it() {
 
 #[test]
 fn dev_null_stays_a_character_device() {
+    // A private null device where the test may make one (as root, which is also when a
+    // regression could replace the real /dev/null); else /dev/null itself, which a user
+    // without root cannot replace, so a regression would show as a failed write instead.
+    let private = temp_dir(GROUP).join("null-device");
+    let _ = std::fs::remove_file(&private);
+    let made = Command::new("mknod")
+        .args([path_str(&private), "c", "1", "3"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    let device = if made {
+        private.as_path()
+    } else {
+        Path::new("/dev/null")
+    };
     let source = temp(GROUP, "null.txt", LIST.as_bytes());
-    let out = ddns(&["compile", path_str(&source), "-o", "/dev/null"], None);
+    let out = ddns(
+        &["compile", path_str(&source), "-o", path_str(device)],
+        None,
+    );
     assert_exit(&out, 0);
-    let kind = std::fs::symlink_metadata("/dev/null").unwrap().file_type();
-    assert!(kind.is_char_device(), "/dev/null is no longer a device");
+    let kind = std::fs::symlink_metadata(device).unwrap().file_type();
+    assert!(
+        kind.is_char_device(),
+        "{} is no longer a device",
+        device.display()
+    );
 
-    let out = ddns(&["export", "--format", "text", "-o", "/dev/null"], None);
+    let out = ddns(
+        &["export", "--format", "text", "-o", path_str(device)],
+        None,
+    );
     assert_exit(&out, 0);
-    let kind = std::fs::symlink_metadata("/dev/null").unwrap().file_type();
-    assert!(kind.is_char_device(), "/dev/null is no longer a device");
+    let kind = std::fs::symlink_metadata(device).unwrap().file_type();
+    assert!(
+        kind.is_char_device(),
+        "{} is no longer a device",
+        device.display()
+    );
 }
 
 #[test]

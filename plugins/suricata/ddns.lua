@@ -572,6 +572,55 @@ local kinds = {
   },
 }
 
+-- The packet being inspected, as far as a rule script can tell it: the flow (its tuple and
+-- start) and the time of the flow's latest packet. Suricata gives a transaction's match() no
+-- packet, but the flow's latest packet is the one being inspected. nil when Suricata does
+-- not tell.
+local function current_packet()
+  local known, start_s, last_s, start_us, last_us = pcall(SCFlowTimestamps)
+  local told, _, src, dst, proto, sp, dp = pcall(SCFlowTuple)
+  if not (known and told) then
+    return nil
+  end
+  return table.concat({ tostring(src), tostring(dst), tostring(proto), tostring(sp),
+    tostring(dp), tostring(start_s), tostring(start_us), tostring(last_s), tostring(last_us) },
+    " ")
+end
+
+-- The matches made on the packet being inspected: Suricata writes an alert's flowvars when it
+-- is done with the whole packet, so when one packet carries two matching transactions
+-- (pipelined HTTP requests, DNS-over-TCP queries in one segment) every alert of it shows the
+-- flowvars as the last match left them. Each match adds its provider to those of the
+-- packet's earlier matches instead of overwriting them, so that every alert names its own.
+local packet, matches = nil, {}
+
+-- Records a match of provider who on base domain base, and sets the flowvars to every
+-- distinct match of the packet, in the order they were made.
+local function record(who, base)
+  local now = current_packet()
+  if now == nil or now ~= packet then
+    packet, matches = now, {}
+  end
+  local seen = false
+  for _, earlier in ipairs(matches) do
+    if earlier.who == who and earlier.base == base then
+      seen = true
+    end
+  end
+  if not seen then
+    matches[#matches + 1] = { who = who, base = base }
+  end
+  local names, ids, bases = {}, {}, {}
+  for at, one in ipairs(matches) do
+    names[at], ids[at], bases[at] = one.who.name, one.who.id, one.base
+  end
+  local name, id, base_list = table.concat(names, ", "), table.concat(ids, ","),
+    table.concat(bases, ",")
+  ScFlowvarSet(0, name, #name)
+  ScFlowvarSet(1, id, #id)
+  ScFlowvarSet(2, base_list, #base_list)
+end
+
 -- Defines the global init() and match() of a rule script inspecting kind ("dns", "tls" or
 -- "http"), and prepares this state's matcher.
 function ddns.rule(kind)
@@ -606,10 +655,7 @@ function ddns.rule(kind)
     end
     local from = tonumber(found.base_offset)
     local base = string.lower(string.sub(input, from + 1, from + tonumber(found.base_len)))
-    local who = provider(found.provider)
-    ScFlowvarSet(0, who.name, #who.name)
-    ScFlowvarSet(1, who.id, #who.id)
-    ScFlowvarSet(2, base, #base)
+    record(provider(found.provider), base)
     return 1
   end
 end

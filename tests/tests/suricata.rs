@@ -746,3 +746,74 @@ fn the_rules_use_ddns_sids_and_scripts_that_exist() {
         assert!(plugin_dir().join(script).exists(), "{script} is missing");
     }
 }
+
+/// Two DDNS names of different providers in one TCP segment: two pipelined HTTP/1.1 requests,
+/// and two length-prefixed DNS queries. Suricata logs an alert's flowvars after the whole
+/// packet was inspected, so each alert must carry its own provider among the names its
+/// flowvars give (README.md, "Two matches in one packet").
+#[test]
+fn two_matches_in_one_packet_each_name_their_own_provider() {
+    let http_client = client(0);
+    let dns_client = client(1);
+    let mut pcap = Pcap::new();
+    let mut web = pcap.tcp_connect(http_client, WEB_SERVER);
+    let mut requests = http_get(b"a.duckdns.org");
+    requests.extend_from_slice(&http_get(b"b.ddns.net"));
+    web.client_sends(&mut pcap, &requests);
+    let mut responses = http_ok();
+    responses.extend_from_slice(&http_ok());
+    web.server_sends(&mut pcap, &responses);
+    web.close(&mut pcap);
+    let mut resolver = pcap.tcp_connect(dns_client, RESOLVER);
+    let mut queries = dns_over_tcp(&dns_query(1, b"c.duckdns.org"));
+    queries.extend_from_slice(&dns_over_tcp(&dns_query(2, b"d.no-ip.org")));
+    resolver.client_sends(&mut pcap, &queries);
+    let mut answers = dns_over_tcp(&dns_response(1, b"c.duckdns.org", ANSWER));
+    answers.extend_from_slice(&dns_over_tcp(&dns_response(2, b"d.no-ip.org", ANSWER)));
+    resolver.server_sends(&mut pcap, &answers);
+    resolver.close(&mut pcap);
+
+    let dir = work_dir("two-in-one-packet");
+    let library = this_build_library();
+    let run = run_suricata(&dir, &pcap.into_bytes(), &[("DDNS_LIBRARY", &library)]);
+    let mut got: Vec<(u64, String, BTreeMap<String, String>)> = run
+        .alerts()
+        .map(|alert| {
+            let name = match alert["alert"]["signature_id"].as_u64() {
+                Some(SID_HTTP) => alert["http"]["hostname"].as_str(),
+                _ => alert["dns"]["query"][0]["rrname"].as_str(),
+            };
+            let (sid, _, vars) = alert_key(alert);
+            (sid, name.unwrap_or("(none)").to_string(), vars)
+        })
+        .collect();
+    got.sort();
+    let names: Vec<&str> = got.iter().map(|(_, name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["c.duckdns.org", "d.no-ip.org", "a.duckdns.org", "b.ddns.net"],
+        "one alert per name: {got:#?}"
+    );
+    // Every alert of the packet names the packet's matches in the order they were made:
+    // its own among them, and none but those.
+    let packet_vars = |first: &str, second: &str| {
+        let answers = ddns_check(&[first, second], None);
+        let field = |key: &str, separator: &str| {
+            let values: Vec<&str> = answers.iter().map(|a| a[key].as_str().unwrap()).collect();
+            values.join(separator)
+        };
+        BTreeMap::from([
+            ("ddns_provider".to_string(), field("provider_name", ", ")),
+            ("ddns_provider_id".to_string(), field("provider", ",")),
+            ("ddns_base".to_string(), field("base", ",")),
+        ])
+    };
+    let dns = packet_vars("c.duckdns.org", "d.no-ip.org");
+    let http = packet_vars("a.duckdns.org", "b.ddns.net");
+    assert_eq!(dns["ddns_provider_id"], "duckdns,noip");
+    assert_eq!(http["ddns_base"], "duckdns.org,ddns.net");
+    for (sid, name, vars) in &got {
+        let expected = if *sid == SID_DNS { &dns } else { &http };
+        assert_eq!(vars, expected, "the flowvars of the alert on {name}");
+    }
+}

@@ -417,6 +417,35 @@ void ddns_reloadable_free(ddns_reloadable *holder);
 
 ]==]
 
+-- Where a Lua state keeps the declarations it holds. Suricata reuses Lua states: after a rule
+-- reload (kill -USR2, reload-rules) or the next unix-socket pcap-file, a rule script may run
+-- again in a state that ran it before, and a second ffi.cdef of the same names fails there
+-- ("attempt to redefine"). package.loaded outlives the script's own variables.
+local DECLARED = "ddns.cdef"
+
+-- Declares ddns.CDEF in this Lua state once. Returns true, or nil and a message.
+local function declare()
+  local held = package.loaded[DECLARED]
+  if held == ddns.CDEF then
+    return true
+  end
+  if held ~= nil then
+    -- Another version of these scripts declared other types in this state; their layout
+    -- may differ from this file's and LuaJIT cannot replace them.
+    return nil, "this Lua state holds the C declarations of other ddns scripts (loaded "
+      .. "before a rule reload); restart Suricata after replacing the scripts"
+  end
+  local declared, problem = pcall(ffi.cdef, ddns.CDEF)
+  if not declared then
+    return nil, "LuaJIT cannot read the C declarations: " .. tostring(problem)
+      .. (string.find(tostring(problem), "attempt to redefine", 1, true)
+        and " (another script declared these names in this Lua state; restart Suricata)"
+        or "")
+  end
+  package.loaded[DECLARED] = ddns.CDEF
+  return true
+end
+
 -- Values of the header's anonymous enums (ffi.cdef declares them but gives them no names).
 local DDNS_OK = 0
 local DDNS_VERDICT_BLOCK = 1
@@ -455,9 +484,9 @@ local providers = {}
 -- Loads the library, checks its ABI and opens the list. Returns true, or nil and a message.
 local function open()
   local library = setting("DDNS_LIBRARY") or "libddns.so.1"
-  local declared, problem = pcall(ffi.cdef, ddns.CDEF)
+  local declared, problem = declare()
   if not declared then
-    return nil, "LuaJIT cannot read the C declarations: " .. tostring(problem)
+    return nil, problem
   end
   local loaded, handle = pcall(ffi.load, library)
   if not loaded then
@@ -630,6 +659,10 @@ function ddns.rule(kind)
   if not ready then
     log(problem .. "; the " .. kind .. " rule matches nothing")
   end
+  -- Suricata may run another rule script in this Lua state after a rule reload: a wrapper's
+  -- settings must not outlive the script that set them.
+  rawset(_G, "DDNS_LIBRARY", nil)
+  rawset(_G, "DDNS_LIST", nil)
 
   function init(_)
     local needs = {}

@@ -10,8 +10,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use ddns_tests::pcap::{
     Endpoint, Pcap, dns_over_tcp, dns_query, dns_response, http_get, http_ok, tls_client_finish,
@@ -254,25 +255,38 @@ impl Run {
     }
 }
 
-/// Runs `suricata -r pcap` as plugins/suricata/README.md sets it up: the packaged
-/// configuration, the shim's snippet, its rules and scripts in default-rule-path; and
-/// `environment` for the Lua scripts. Checks that it exits cleanly and loaded the rules.
-fn run_suricata(dir: &Path, pcap: &[u8], environment: &[(&str, &Path)]) -> Run {
-    let suricata = suricata();
+/// Writes `dir`/suricata.yaml as plugins/suricata/README.md sets Suricata up: the packaged
+/// configuration, the shim's snippet, its rules and scripts in default-rule-path. The command
+/// socket is off unless `socket` names one (tests run side by side: none shares a socket).
+fn write_config(dir: &Path, socket: Option<&Path>) -> PathBuf {
     let plugin = plugin_dir();
     let config = dir.join("suricata.yaml");
+    let unix_command = match socket {
+        Some(socket) => format!(
+            "unix-command:\n  enabled: yes\n  filename: {}\n",
+            socket.display()
+        ),
+        None => "unix-command.enabled: no\n".to_string(),
+    };
     std::fs::write(
         &config,
         format!(
             "%YAML 1.1\n---\ninclude:\n  - {PACKAGED_CONFIG}\n  - {}\n\
-             default-rule-path: {}\nrule-files:\n  - ddns.rules\n\
-             # Runs side by side: no shared command socket.\n\
-             unix-command.enabled: no\n",
+             default-rule-path: {}\nrule-files:\n  - ddns.rules\n{unix_command}",
             plugin.join("ddns.yaml").display(),
             plugin.display()
         ),
     )
     .expect("write suricata.yaml");
+    config
+}
+
+/// Runs `suricata -r pcap` as plugins/suricata/README.md sets it up: the packaged
+/// configuration, the shim's snippet, its rules and scripts in default-rule-path; and
+/// `environment` for the Lua scripts. Checks that it exits cleanly and loaded the rules.
+fn run_suricata(dir: &Path, pcap: &[u8], environment: &[(&str, &Path)]) -> Run {
+    let suricata = suricata();
+    let config = write_config(dir, None);
     let pcap_path = dir.join("input.pcap");
     std::fs::write(&pcap_path, pcap).expect("write the pcap");
     let log_dir = dir.join("log");
@@ -313,13 +327,205 @@ fn run_suricata(dir: &Path, pcap: &[u8], environment: &[(&str, &Path)]) -> Run {
     Run { events, log }
 }
 
+/// How long a test waits for Suricata to reach a state it polls for, before it fails.
+const DEADLINE: Duration = Duration::from_secs(120);
+
+/// Suricata in unix-socket mode (`suricata --unix-socket`), fed pcaps and commands through
+/// `suricatasc` as plugins/suricata/README.md sets it up. Killed when dropped, so a failing
+/// test leaves no Suricata behind.
+struct SocketSuricata {
+    child: Child,
+    dir: PathBuf,
+    socket: PathBuf,
+    /// pcap-file runs so far.
+    runs: usize,
+}
+
+impl Drop for SocketSuricata {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl SocketSuricata {
+    /// Starts Suricata in `dir` with `environment` for the Lua scripts, and waits until its
+    /// command socket answers.
+    fn start(dir: &Path, environment: &[(&str, &Path)]) -> SocketSuricata {
+        let socket = dir.join("command.socket");
+        let config = write_config(dir, Some(&socket));
+        let output = |name: &str| std::fs::File::create(dir.join(name)).expect("create a log");
+        let mut command = Command::new(suricata());
+        command
+            .arg("-c")
+            .arg(&config)
+            .arg("--unix-socket")
+            .arg("-l")
+            .arg(dir.join("log"))
+            .env_remove("DDNS_LIST")
+            .env_remove("DDNS_LIBRARY")
+            .stdin(Stdio::null())
+            .stdout(output("stdout.txt"))
+            .stderr(output("stderr.txt"));
+        for (key, value) in environment {
+            command.env(key, value);
+        }
+        let child = command
+            .spawn()
+            .unwrap_or_else(|err| panic!("run {command:?}: {err}"));
+        let mut suricata = SocketSuricata {
+            child,
+            dir: dir.to_path_buf(),
+            socket,
+            runs: 0,
+        };
+        suricata.wait_for("the command socket to answer", |suricata, _| {
+            suricata.socket.exists() && suricata.try_command("version").is_some()
+        });
+        let log = suricata.log();
+        assert!(
+            log.contains("3 rules successfully loaded, 0 rules failed"),
+            "the three ddns rules did not all load:\n{log}"
+        );
+        suricata
+    }
+
+    /// suricata.log so far.
+    fn suricata_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("log/suricata.log")).unwrap_or_default()
+    }
+
+    /// Standard output, standard error and suricata.log together.
+    fn log(&self) -> String {
+        let read = |name: &str| std::fs::read_to_string(self.dir.join(name)).unwrap_or_default();
+        format!(
+            "{}{}{}",
+            read("stdout.txt"),
+            read("stderr.txt"),
+            self.suricata_log()
+        )
+    }
+
+    /// Polls until `done(self, suricata.log)` holds; fails with the log when Suricata exits
+    /// or the deadline passes first.
+    fn wait_for(&mut self, what: &str, done: impl Fn(&SocketSuricata, &str) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("poll suricata") {
+                panic!(
+                    "suricata exited ({status}) while the test waited for {what}:\n{}",
+                    self.log()
+                );
+            }
+            if done(self, &self.suricata_log()) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {what} within {DEADLINE:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Sends `command` with suricatasc; its answer when Suricata says "OK".
+    fn try_command(&self, command: &str) -> Option<Value> {
+        let out = Command::new("suricatasc")
+            .arg("-c")
+            .arg(command)
+            .arg(&self.socket)
+            .output()
+            .unwrap_or_else(|err| {
+                panic!(
+                    "suricatasc is not installed ({err}); it comes with Suricata: {INSTALL_HINT}"
+                )
+            });
+        let answer: Value = serde_json::from_slice(&out.stdout).ok()?;
+        (out.status.success() && answer["return"] == "OK").then_some(answer)
+    }
+
+    /// Sends `command` with suricatasc, which must succeed.
+    fn command(&self, command: &str) -> Value {
+        self.try_command(command).unwrap_or_else(|| {
+            panic!(
+                "suricatasc -c {command:?} failed or did not say OK:\n{}",
+                self.log()
+            )
+        })
+    }
+
+    /// Has Suricata read `pcap` (`suricatasc -c "pcap-file <pcap> <directory>"`) and returns
+    /// what the run wrote to its own output directory.
+    fn pcap_file(&mut self, pcap: &[u8]) -> Run {
+        self.runs += 1;
+        let run = self.runs;
+        let input = self.dir.join(format!("input-{run}.pcap"));
+        std::fs::write(&input, pcap).expect("write the pcap");
+        let output = self.dir.join(format!("run-{run}"));
+        std::fs::create_dir_all(&output).expect("create the run's directory");
+        self.command(&format!(
+            "pcap-file {} {}",
+            input.display(),
+            output.display()
+        ));
+        // Suricata counts a run's alerts once it has torn the run down.
+        self.wait_for(&format!("end of pcap-file run {run}"), |_, log| {
+            log.split("unix-socket: Starting run for")
+                .nth(run)
+                .is_some_and(|after| after.contains("counters: Alerts:"))
+        });
+        let eve = std::fs::read_to_string(output.join("eve.json")).expect("read eve.json");
+        let events = eve
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("eve.json holds JSON lines"))
+            .collect();
+        Run {
+            events,
+            log: self.log(),
+        }
+    }
+
+    /// Reloads the rules with `reload` and waits until Suricata logs that the reload is
+    /// complete.
+    fn reload(&mut self, reload: Reload) {
+        let complete = |log: &str| log.matches("rule reload complete").count();
+        let before = complete(&self.suricata_log());
+        match reload {
+            Reload::Command => {
+                self.command("reload-rules");
+            }
+            Reload::Signal => {
+                let status = Command::new("kill")
+                    .arg("-USR2")
+                    .arg(self.child.id().to_string())
+                    .status()
+                    .expect("run kill");
+                assert!(status.success(), "kill -USR2 failed");
+            }
+        }
+        self.wait_for(&format!("rule reload by {reload:?}"), |_, log| {
+            complete(log) > before
+        });
+    }
+}
+
+/// How a test has Suricata reload its rules.
+#[derive(Debug, Clone, Copy)]
+enum Reload {
+    /// `suricatasc -c reload-rules`.
+    Command,
+    /// `kill -USR2 <pid>`.
+    Signal,
+}
+
 /// This build's libddns.so, for DDNS_LIBRARY.
 fn this_build_library() -> PathBuf {
     ddns_library(LibraryKind::Shared)
 }
 
 /// An alert reduced to what the test compares: (sid, source port, flowvars).
-fn alert_key(alert: &Value) -> (u64, u16, BTreeMap<String, String>) {
+fn alert_key(alert: &Value) -> AlertKey {
     let sid = alert["alert"]["signature_id"].as_u64().expect("a sid");
     let port = alert["src_port"].as_u64().expect("a source port") as u16;
     let mut flowvars = BTreeMap::new();
@@ -359,6 +565,43 @@ fn ddns_check(names: &[&str], list: Option<&Path>) -> Vec<Value> {
         .collect()
 }
 
+/// An alert as the tests compare it: (sid, source port, flowvars).
+type AlertKey = (u64, u16, BTreeMap<String, String>);
+
+/// The alerts the fixture pcap of [`CASES`] must give, its source ports being `ports`; checks
+/// on the way that `ddns check` decides every name as the fixture says.
+fn fixture_alerts(ports: &[u16]) -> Vec<AlertKey> {
+    let answers = ddns_check(&CASES.iter().map(|c| c.name).collect::<Vec<_>>(), None);
+    let mut expected = Vec::new();
+    for ((case, port), answer) in CASES.iter().zip(ports).zip(&answers) {
+        // `ddns check` decides every name as the fixture says...
+        assert_eq!(answer["name"], case.name);
+        let blocked = answer["verdict"] == "block";
+        assert_eq!(
+            blocked,
+            case.expect.is_some(),
+            "ddns check on {}",
+            case.name
+        );
+        let Some((provider, base)) = case.expect else {
+            continue;
+        };
+        assert_eq!(answer["provider"], provider, "{}", case.name);
+        assert_eq!(answer["base"], base, "{}", case.name);
+        // ...and Suricata alerts on exactly the blocked names, with the same provider.
+        let flowvars = BTreeMap::from([
+            (
+                "ddns_provider".to_string(),
+                answer["provider_name"].as_str().unwrap().to_string(),
+            ),
+            ("ddns_provider_id".to_string(), provider.to_string()),
+            ("ddns_base".to_string(), base.to_string()),
+        ]);
+        expected.push((case.carrier.sid(), *port, flowvars));
+    }
+    expected
+}
+
 #[test]
 fn eve_json_holds_exactly_the_expected_alerts_with_their_providers() {
     let dir = work_dir("fixture");
@@ -385,34 +628,7 @@ fn eve_json_holds_exactly_the_expected_alerts_with_their_providers() {
         );
     }
 
-    let answers = ddns_check(&CASES.iter().map(|c| c.name).collect::<Vec<_>>(), None);
-    let mut expected = Vec::new();
-    for ((case, port), answer) in CASES.iter().zip(&ports).zip(&answers) {
-        // `ddns check` decides every name as the fixture says...
-        assert_eq!(answer["name"], case.name);
-        let blocked = answer["verdict"] == "block";
-        assert_eq!(
-            blocked,
-            case.expect.is_some(),
-            "ddns check on {}",
-            case.name
-        );
-        let Some((provider, base)) = case.expect else {
-            continue;
-        };
-        assert_eq!(answer["provider"], provider, "{}", case.name);
-        assert_eq!(answer["base"], base, "{}", case.name);
-        // ...and Suricata alerts on exactly the blocked names, with the same provider.
-        let flowvars = BTreeMap::from([
-            (
-                "ddns_provider".to_string(),
-                answer["provider_name"].as_str().unwrap().to_string(),
-            ),
-            ("ddns_provider_id".to_string(), provider.to_string()),
-            ("ddns_base".to_string(), base.to_string()),
-        ]);
-        expected.push((case.carrier.sid(), *port, flowvars));
-    }
+    let mut expected = fixture_alerts(&ports);
     let mut got: Vec<_> = run.alerts().map(alert_key).collect();
     got.sort();
     expected.sort();
@@ -791,7 +1007,12 @@ fn two_matches_in_one_packet_each_name_their_own_provider() {
     let names: Vec<&str> = got.iter().map(|(_, name, _)| name.as_str()).collect();
     assert_eq!(
         names,
-        ["c.duckdns.org", "d.no-ip.org", "a.duckdns.org", "b.ddns.net"],
+        [
+            "c.duckdns.org",
+            "d.no-ip.org",
+            "a.duckdns.org",
+            "b.ddns.net"
+        ],
         "one alert per name: {got:#?}"
     );
     // Every alert of the packet names the packet's matches in the order they were made:
@@ -816,4 +1037,103 @@ fn two_matches_in_one_packet_each_name_their_own_provider() {
         let expected = if *sid == SID_DNS { &dns } else { &http };
         assert_eq!(vars, expected, "the flowvars of the alert on {name}");
     }
+}
+
+/// Suricata reuses Lua states: the next pcap-file run of a unix-socket Suricata runs the rule
+/// scripts again in the states of the run before. Every run must alert as the first does.
+#[test]
+fn every_pcap_file_run_of_a_unix_socket_suricata_alerts() {
+    let dir = work_dir("unix-socket");
+    let library = this_build_library();
+    let (pcap, ports) = fixture_pcap(CASES);
+    let mut expected = fixture_alerts(&ports);
+    expected.sort();
+    let mut suricata = SocketSuricata::start(&dir, &[("DDNS_LIBRARY", &library)]);
+    for run in 1..=3 {
+        let got = suricata.pcap_file(&pcap);
+        let mut alerts: Vec<_> = got.alerts().map(alert_key).collect();
+        alerts.sort();
+        assert_eq!(alerts, expected, "pcap-file run {run}:\n{}", got.log);
+    }
+    let log = suricata.log();
+    assert!(
+        !log.contains("ddns:"),
+        "the scripts logged a problem:\n{log}"
+    );
+}
+
+/// Rule reloads, by command and by signal, each after the list file was replaced (renamed
+/// over, as README.md says): every reload must keep the rules alerting, on the new list.
+#[test]
+fn rule_reloads_keep_the_rules_alerting_on_the_list_they_reopen() {
+    let dir = work_dir("reload");
+    let compile = |name: &str, text: &str| {
+        let source = dir.join(format!("{name}.txt"));
+        std::fs::write(&source, text).unwrap();
+        let list = dir.join(format!("{name}.ddns"));
+        let compiled = Command::new(ddns_binary())
+            .arg("compile")
+            .arg(&source)
+            .arg("-o")
+            .arg(&list)
+            .output()
+            .expect("run ddns compile");
+        assert!(compiled.status.success(), "ddns compile failed");
+        list
+    };
+    let first = compile("first", "example-ddns.net acme\n");
+    let second = compile("second", "other-ddns.org beta\n");
+    let live = dir.join("live.ddns");
+    let swap_in = |list: &Path| {
+        let fresh = dir.join("live.ddns.new");
+        std::fs::copy(list, &fresh).unwrap();
+        std::fs::rename(&fresh, &live).unwrap();
+    };
+    let names = [
+        "cam.example-ddns.net",
+        "nas.other-ddns.org",
+        "x7.duckdns.org",
+    ];
+    let pcap = dns_pcap(&names);
+    let alert = |index: usize, provider: &str, base: &str| {
+        let flowvars = BTreeMap::from([
+            ("ddns_provider".to_string(), provider.to_string()),
+            ("ddns_provider_id".to_string(), provider.to_string()),
+            ("ddns_base".to_string(), base.to_string()),
+        ]);
+        vec![(SID_DNS, client(index).port, flowvars)]
+    };
+    let on_first = alert(0, "acme", "example-ddns.net");
+    let on_second = alert(1, "beta", "other-ddns.org");
+
+    swap_in(&first);
+    let library = this_build_library();
+    let mut suricata =
+        SocketSuricata::start(&dir, &[("DDNS_LIBRARY", &library), ("DDNS_LIST", &live)]);
+    let got: Vec<_> = suricata.pcap_file(&pcap).alerts().map(alert_key).collect();
+    assert_eq!(got, on_first, "before any reload");
+    let steps = [
+        (Reload::Command, &second, &on_second),
+        (Reload::Signal, &first, &on_first),
+        (Reload::Command, &second, &on_second),
+        (Reload::Signal, &first, &on_first),
+    ];
+    for (step, (reload, list, expected)) in steps.into_iter().enumerate() {
+        swap_in(list);
+        suricata.reload(reload);
+        let run = suricata.pcap_file(&pcap);
+        let got: Vec<_> = run.alerts().map(alert_key).collect();
+        assert_eq!(
+            &got,
+            expected,
+            "after reload {} ({reload:?}):\n{}",
+            step + 1,
+            run.log
+        );
+    }
+    let log = suricata.log();
+    assert!(
+        !log.contains("ddns:"),
+        "the scripts logged a problem:\n{log}"
+    );
 }

@@ -915,32 +915,108 @@ fn between<'a>(text: &'a str, begin: &str, end: &str) -> &'a str {
     &text[start..stop]
 }
 
+/// `text` without its C comments.
+fn without_comments(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("*/").expect("a closed comment") + start + 2;
+        out.push(' ');
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The top-level C declarations of `text` (each up to its `;` outside braces), whitespace
+/// runs made one space.
+fn declarations(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut depth = 0usize;
+    let mut current = String::new();
+    for c in text.chars() {
+        current.push(c);
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ';' if depth == 0 => {
+                found.push(current.split_whitespace().collect::<Vec<_>>().join(" "));
+                current.clear();
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        current.trim().is_empty(),
+        "text after the last declaration: {current:?}"
+    );
+    found
+}
+
+/// The names of the functions `ddns.lua` calls through the library (`handle.ddns_...(`,
+/// `lib.ddns_...(`).
+fn called_functions(script: &str) -> Vec<String> {
+    let mut names: Vec<String> = script
+        .match_indices(".ddns_")
+        .map(|(at, _)| {
+            script[at + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The name a function declaration declares.
+fn declared_function(declaration: &str) -> Option<String> {
+    let open = declaration.find('(')?;
+    let name: String = declaration[..open]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    Some(name.chars().rev().collect())
+}
+
 #[test]
-fn the_scripts_cdef_is_the_headers_cdef_region_as_is() {
+fn every_declaration_of_the_script_is_one_of_the_headers_and_is_used() {
     let header = std::fs::read_to_string(repo_root().join("include/ddns.h")).unwrap();
     let script = std::fs::read_to_string(plugin_dir().join("ddns.lua")).unwrap();
     let region = between(&header, "/* ddns:cdef-begin */\n", "/* ddns:cdef-end */\n");
-    let embedded = between(&script, "ddns.CDEF = [==[\n", "]==]\n");
-    if embedded != region {
-        // Write the script as it should be, so the fix is one copy.
-        let fixed = script.replacen(embedded, region, 1);
-        let expected = target_dir().join("suricata-tests/ddns.lua.expected");
-        std::fs::create_dir_all(expected.parent().unwrap()).unwrap();
-        std::fs::write(&expected, fixed).unwrap();
-        let line = embedded
-            .lines()
-            .zip(region.lines())
-            .position(|(a, b)| a != b)
-            .map_or(embedded.lines().count().min(region.lines().count()), |at| {
-                at
-            });
-        panic!(
-            "ddns.lua's ddns.CDEF differs from include/ddns.h's cdef region at its line {}:\n\
-             header: {:?}\nscript: {:?}\nfix: cp {} plugins/suricata/ddns.lua",
-            line + 1,
-            region.lines().nth(line).unwrap_or("(end)"),
-            embedded.lines().nth(line).unwrap_or("(end)"),
-            expected.display()
+    let offered = declarations(&without_comments(region));
+    let cdef = between(&script, "ddns.CDEF = [==[\n", "]==]\n");
+    let declared = declarations(cdef);
+    assert!(!declared.is_empty(), "ddns.CDEF declares nothing");
+    for declaration in &declared {
+        assert!(
+            offered.contains(declaration),
+            "ddns.lua declares what include/ddns.h does not (as written there, comments \
+             aside): {declaration}"
+        );
+    }
+    // Only what the script uses: every function it declares is called, and every function
+    // it calls is declared.
+    let code = script.replacen(cdef, "", 1);
+    let called = called_functions(&code);
+    let mut functions: Vec<String> = declared
+        .iter()
+        .filter(|d| !d.starts_with("typedef") && !d.starts_with("enum"))
+        .filter_map(|d| declared_function(d))
+        .collect();
+    functions.sort();
+    assert_eq!(
+        functions, called,
+        "ddns.CDEF's functions differ from those ddns.lua calls"
+    );
+    // The constants come from the declarations, not from numbers copied beside them.
+    for constant in ["DDNS_OK", "DDNS_VERDICT_BLOCK"] {
+        assert!(
+            code.contains(&format!("ffi.C.{constant}")),
+            "ddns.lua must read {constant} from the declarations"
         );
     }
     let abi = format!("ddns.ABI_VERSION = {}\n", ddns::DDNS_ABI_VERSION);

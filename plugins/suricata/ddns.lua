@@ -14,8 +14,10 @@
 --                 default "libddns.so.1", what `make install` puts in PREFIX/lib.
 --   DDNS_LIST     a compiled list file (`ddns compile`); default: the list built into libddns.
 --
--- A missing library, a library of another ABI version or a list that does not open is logged
--- once per state and leaves the rule matching nothing; no error reaches Suricata.
+-- A missing library, a library of another ABI version or a list that does not open makes the
+-- script raise an error while Suricata parses the rule, which refuses that rule (and fails
+-- suricata -T) with the reason in Suricata's log; in a worker thread's state the same is
+-- logged once and leaves the rule matching nothing. Nothing raises an error per packet.
 
 local ffi = require("ffi")
 
@@ -138,8 +140,7 @@ local DDNS_OK, DDNS_VERDICT_BLOCK
 -- The flowvars a match sets, in the order init() declares them: ScFlowvarSet takes the index.
 local FLOWVARS = { "ddns_provider", "ddns_provider_id", "ddns_base" }
 
--- Writes one line through Suricata's logger. While Suricata parses a rule, the script's
--- state has no logging functions yet; standard error stands in for them there.
+-- Writes one line through Suricata's logger, or standard error where the state has none.
 local function log(message)
   local logger = rawget(_G, "SCLogError")
   message = "ddns: " .. message
@@ -343,6 +344,13 @@ function ddns.rule(kind)
   assert(inspects, "ddns.rule: unknown kind " .. tostring(kind))
   local ready, problem = open()
   if not ready then
+    if rawget(_G, "SCLogError") == nil then
+      -- Suricata is parsing the rule (at start-up, under suricata -T, at a rule reload): this
+      -- state is Suricata's check of the script, with no logger. An error here refuses the
+      -- rule alone, with the reason in Suricata's log, and makes suricata -T fail; the other
+      -- rules load and run.
+      error("ddns: " .. problem .. "; the " .. kind .. " rule is not loaded", 0)
+    end
     log(problem .. "; the " .. kind .. " rule matches nothing")
   end
   -- Suricata may run another rule script in this Lua state after a rule reload: a wrapper's

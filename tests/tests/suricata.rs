@@ -285,6 +285,17 @@ fn write_config(dir: &Path, socket: Option<&Path>) -> PathBuf {
 /// configuration, the shim's snippet, its rules and scripts in default-rule-path; and
 /// `environment` for the Lua scripts. Checks that it exits cleanly and loaded the rules.
 fn run_suricata(dir: &Path, pcap: &[u8], environment: &[(&str, &Path)]) -> Run {
+    let run = run_suricata_as_is(dir, pcap, environment);
+    assert!(
+        run.log_mentions("3 rules successfully loaded, 0 rules failed"),
+        "the three ddns rules did not all load:\n{}",
+        run.log
+    );
+    run
+}
+
+/// [`run_suricata`] without the check that the rules loaded.
+fn run_suricata_as_is(dir: &Path, pcap: &[u8], environment: &[(&str, &Path)]) -> Run {
     let suricata = suricata();
     let config = write_config(dir, None);
     let pcap_path = dir.join("input.pcap");
@@ -314,10 +325,6 @@ fn run_suricata(dir: &Path, pcap: &[u8], environment: &[(&str, &Path)]) -> Run {
         out.status.success(),
         "suricata failed ({}):\n{log}",
         out.status
-    );
-    assert!(
-        log.contains("3 rules successfully loaded, 0 rules failed"),
-        "the three ddns rules did not all load:\n{log}"
     );
     let eve = std::fs::read_to_string(log_dir.join("eve.json")).expect("read eve.json");
     let events = eve
@@ -818,9 +825,22 @@ fn fake_library(dir: &Path, abi: u32) -> PathBuf {
     library
 }
 
-/// The shim refuses: Suricata still runs to the end, loads the rules, alerts on nothing, and
-/// the reason is in its output.
+/// The shim refuses: Suricata still runs to the end, refuses the three rules while it parses
+/// them, alerts on nothing, and the reason is in its output.
 fn assert_refused(run: &Run, reason: &[&str]) {
+    assert_eq!(
+        run.log
+            .matches("Error: detect: error parsing signature")
+            .count(),
+        3,
+        "the three rules were not refused:\n{}",
+        run.log
+    );
+    assert!(
+        run.log_mentions("rule is not loaded"),
+        "the scripts did not say the rules are not loaded:\n{}",
+        run.log
+    );
     assert_eq!(run.alerts().count(), 0, "alerts despite the refusal");
     for text in reason {
         assert!(
@@ -835,7 +855,7 @@ fn assert_refused(run: &Run, reason: &[&str]) {
 fn a_library_of_another_abi_version_is_refused_with_both_numbers() {
     let dir = work_dir("abi-mismatch");
     let library = fake_library(&dir, 999);
-    let run = run_suricata(
+    let run = run_suricata_as_is(
         &dir,
         &dns_pcap(&["x7.duckdns.org"]),
         &[("DDNS_LIBRARY", &library)],
@@ -844,16 +864,16 @@ fn a_library_of_another_abi_version_is_refused_with_both_numbers() {
         &run,
         &[
             "has ABI version 999, these scripts need ABI version 1",
-            "the dns rule matches nothing",
+            "the dns rule is not loaded",
         ],
     );
 }
 
 #[test]
-fn a_missing_library_is_logged_and_matches_nothing() {
+fn a_missing_library_is_logged_and_its_rules_refused() {
     let dir = work_dir("no-library");
     let missing = dir.join("no-such-libddns.so");
-    let run = run_suricata(
+    let run = run_suricata_as_is(
         &dir,
         &dns_pcap(&["x7.duckdns.org"]),
         &[("DDNS_LIBRARY", &missing)],
@@ -862,12 +882,12 @@ fn a_missing_library_is_logged_and_matches_nothing() {
 }
 
 #[test]
-fn a_list_that_does_not_open_is_logged_and_matches_nothing() {
+fn a_list_that_does_not_open_is_logged_and_its_rules_refused() {
     let dir = work_dir("bad-list");
     let list = dir.join("garbage.ddns");
     std::fs::write(&list, b"this is not a compiled list").unwrap();
     let library = this_build_library();
-    let run = run_suricata(
+    let run = run_suricata_as_is(
         &dir,
         &dns_pcap(&["x7.duckdns.org"]),
         &[("DDNS_LIBRARY", &library), ("DDNS_LIST", &list)],
@@ -876,7 +896,7 @@ fn a_list_that_does_not_open_is_logged_and_matches_nothing() {
 }
 
 #[test]
-fn a_crafted_list_that_fails_the_full_check_is_logged_and_matches_nothing() {
+fn a_crafted_list_that_fails_the_full_check_is_logged_and_its_rules_refused() {
     // A list whose checksum is right but whose suffix index is not: it opens, and only
     // ddns_matcher_verify, which the scripts call on every DDNS_LIST, can refuse it.
     let mut bytes = crafted::compile_list("duckdns.org duckdns\n");
@@ -893,7 +913,7 @@ fn a_crafted_list_that_fails_the_full_check_is_logged_and_matches_nothing() {
     let list = dir.join("crafted.ddns");
     std::fs::write(&list, &bytes).unwrap();
     let library = this_build_library();
-    let run = run_suricata(
+    let run = run_suricata_as_is(
         &dir,
         &dns_pcap(&["x7.duckdns.org"]),
         &[("DDNS_LIBRARY", &library), ("DDNS_LIST", &list)],
@@ -1212,4 +1232,62 @@ fn rule_reloads_keep_the_rules_alerting_on_the_list_they_reopen() {
         !log.contains("ddns:"),
         "the scripts logged a problem:\n{log}"
     );
+}
+
+/// `suricata -T` on the configuration [`run_suricata`] uses, with `environment` for the Lua
+/// scripts: whether it succeeded, and its output.
+fn suricata_test_mode(dir: &Path, environment: &[(&str, &Path)]) -> (bool, String) {
+    let config = write_config(dir, None);
+    let mut command = Command::new(suricata());
+    command
+        .arg("-T")
+        .arg("-c")
+        .arg(&config)
+        .arg("-l")
+        .arg(dir.join("log"))
+        .env_remove("DDNS_LIST")
+        .env_remove("DDNS_LIBRARY");
+    for (key, value) in environment {
+        command.env(key, value);
+    }
+    let out = command
+        .output()
+        .unwrap_or_else(|err| panic!("run {command:?}: {err}"));
+    let mut log = String::from_utf8_lossy(&out.stdout).into_owned();
+    log.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), log)
+}
+
+/// The check README.md gives a deploy script: `suricata -T` with the service's environment
+/// fails when the shim cannot work, and says why.
+#[test]
+fn suricata_test_mode_fails_when_the_shim_cannot_work() {
+    let dir = work_dir("test-mode");
+    let library = this_build_library();
+    let (passed, log) = suricata_test_mode(&dir, &[("DDNS_LIBRARY", &library)]);
+    assert!(passed, "suricata -T failed on a working shim:\n{log}");
+
+    let missing = dir.join("no-such-libddns.so");
+    let foreign = fake_library(&dir, 999);
+    let garbage = dir.join("garbage.ddns");
+    std::fs::write(&garbage, b"this is not a compiled list").unwrap();
+    let dead: [(&[(&str, &Path)], &str); 3] = [
+        (&[("DDNS_LIBRARY", &missing)], "ddns: cannot load"),
+        (&[("DDNS_LIBRARY", &foreign)], "has ABI version 999"),
+        (
+            &[("DDNS_LIBRARY", &library), ("DDNS_LIST", &garbage)],
+            "ddns: cannot open the list",
+        ),
+    ];
+    for (environment, reason) in dead {
+        let (passed, log) = suricata_test_mode(&dir, environment);
+        assert!(
+            !passed,
+            "suricata -T passed with a dead shim ({reason}):\n{log}"
+        );
+        assert!(
+            log.contains(reason),
+            "suricata -T does not say {reason:?}:\n{log}"
+        );
+    }
 }

@@ -1291,3 +1291,26 @@ fn suricata_test_mode_fails_when_the_shim_cannot_work() {
         );
     }
 }
+
+/// docs/cli.md's example of `ddns export --format suricata-rules` is a line the command
+/// writes for the default list, sid and abuse posture included.
+#[test]
+fn the_example_rule_in_the_cli_docs_is_one_ddns_export_writes() {
+    let docs = std::fs::read_to_string(repo_root().join("docs/cli.md")).unwrap();
+    let example = docs
+        .lines()
+        .find(|line| line.starts_with("alert dns $HOME_NET"))
+        .expect("docs/cli.md shows an example rule");
+    let out = Command::new(ddns_binary())
+        .args(["export", "--format", "suricata-rules"])
+        .output()
+        .expect("run ddns export");
+    assert!(out.status.success(), "ddns export failed");
+    let rules = String::from_utf8(out.stdout).expect("UTF-8 rules");
+    assert!(
+        rules.lines().any(|line| line == example),
+        "docs/cli.md's example rule is not in `ddns export --format suricata-rules`:\n{example}\n\
+         the export has: {:?}",
+        rules.lines().find(|line| line.contains("\".duckdns.org\""))
+    );
+}

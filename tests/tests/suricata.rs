@@ -1314,3 +1314,178 @@ fn the_example_rule_in_the_cli_docs_is_one_ddns_export_writes() {
         rules.lines().find(|line| line.contains("\".duckdns.org\""))
     );
 }
+
+/// `make install` as plugins/suricata/README.md runs it, as root without cargo on PATH: with
+/// rustup's `$HOME/.cargo/bin/cargo` it builds with that; with no cargo at all it installs the
+/// build already there, or says how to make one.
+#[test]
+fn make_install_finds_cargo_in_home_or_installs_the_existing_build() {
+    // The debug build `make install PROFILE=debug` installs.
+    ddns_library(LibraryKind::Shared);
+    ddns_binary();
+    let dir = work_dir("make-install");
+    let make = |home: &Path, target: &Path, destdir: &str| {
+        let out = Command::new("make")
+            .arg("-C")
+            .arg(repo_root())
+            .arg("install")
+            .arg("PROFILE=debug")
+            .arg(format!("TARGET_DIR={}", target.display()))
+            .arg(format!("DESTDIR={}", dir.join(destdir).display()))
+            .arg("PREFIX=/usr/local")
+            .env_remove("CARGO")
+            .env_remove("MAKEFLAGS")
+            .env_remove("MFLAGS")
+            .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+            .env("HOME", home)
+            .output()
+            .expect("run make");
+        let mut log = String::from_utf8_lossy(&out.stdout).into_owned();
+        log.push_str(&String::from_utf8_lossy(&out.stderr));
+        (out.status.success(), log)
+    };
+    assert!(
+        !Path::new("/usr/bin/cargo").exists() && !Path::new("/bin/cargo").exists(),
+        "this test needs a PATH without cargo"
+    );
+
+    // No cargo anywhere: the existing build is installed, with a note.
+    let bare_home = dir.join("bare-home");
+    std::fs::create_dir_all(&bare_home).unwrap();
+    let (ok, log) = make(&bare_home, &target_dir(), "no-cargo");
+    assert!(ok, "make install without cargo failed:\n{log}");
+    assert!(log.contains("cargo not found"), "no note:\n{log}");
+    let installed = dir.join("no-cargo/usr/local");
+    for file in [
+        "lib/libddns.so.1",
+        "lib/libddns.a",
+        "bin/ddns",
+        "include/ddns.h",
+    ] {
+        assert!(
+            installed.join(file).exists(),
+            "{file} is not installed:\n{log}"
+        );
+    }
+
+    // No cargo and nothing built: a failure that says what to do.
+    let (ok, log) = make(&bare_home, &dir.join("empty-target"), "nothing-built");
+    assert!(!ok, "make install without cargo or build passed:\n{log}");
+    assert!(log.contains("CARGO=/path/to/cargo"), "no advice:\n{log}");
+
+    // rustup's cargo in $HOME/.cargo/bin: found and run.
+    let home = dir.join("home");
+    let bin = home.join(".cargo/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let called = dir.join("cargo-called");
+    let cargo = bin.join("cargo");
+    std::fs::write(
+        &cargo,
+        format!("#!/bin/sh\necho \"$@\" > '{}'\n", called.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (ok, log) = make(&home, &target_dir(), "home-cargo");
+    assert!(
+        ok,
+        "make install with $HOME/.cargo/bin/cargo failed:\n{log}"
+    );
+    let arguments = std::fs::read_to_string(&called).unwrap_or_default();
+    assert_eq!(
+        arguments.trim(),
+        "build -p ddns-ffi -p ddns-cli",
+        "make did not run $HOME/.cargo/bin/cargo:\n{log}"
+    );
+}
+
+/// The root part of README.md's install commands, less the lines that install packages and
+/// libddns (the test uses this build's), run twice against a scratch copy of the packaged
+/// suricata.yaml and rules directory: the second run must change nothing, and `suricata -T`
+/// must load the three rules both times.
+#[test]
+fn the_readmes_install_commands_can_run_twice() {
+    let readme = std::fs::read_to_string(plugin_dir().join("README.md")).unwrap();
+    let install = &readme[readme.find("## Install").expect("an Install section")..];
+    let block = install
+        .split("```sh\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap())
+        .find(|block| block.contains("/etc/suricata/suricata.yaml"))
+        .expect("the install commands");
+    let dir = work_dir("install-twice");
+    let etc = dir.join("etc");
+    let rules = dir.join("rules");
+    std::fs::create_dir_all(&etc).unwrap();
+    let packaged = std::fs::read_to_string(PACKAGED_CONFIG).unwrap();
+    let rule_path = "\ndefault-rule-path: /var/lib/suricata/rules\n";
+    assert!(
+        packaged.contains(rule_path),
+        "{PACKAGED_CONFIG} has no {rule_path:?}"
+    );
+    let config = etc.join("suricata.yaml");
+    std::fs::write(
+        &config,
+        packaged.replacen(
+            rule_path,
+            &format!("\ndefault-rule-path: {}\n", rules.display()),
+            1,
+        ),
+    )
+    .unwrap();
+    let script: String = block
+        .lines()
+        .filter(|line| !line.starts_with("apt-get ") && !line.starts_with("make "))
+        .map(|line| {
+            format!(
+                "{}\n",
+                line.replace("/etc/suricata/", &format!("{}/", etc.display()))
+                    .replace("/var/lib/suricata/rules", &rules.display().to_string())
+                    .replace(
+                        "suricata -T",
+                        &format!("suricata -l {} -T", dir.join("log").display())
+                    )
+            )
+        })
+        .collect();
+    assert!(
+        script.contains(&config.display().to_string()),
+        "the commands do not edit suricata.yaml:\n{script}"
+    );
+    let library = this_build_library();
+    for run in 1..=2 {
+        let out = Command::new("sh")
+            .arg("-ec")
+            .arg(&script)
+            .current_dir(repo_root())
+            .env_remove("DDNS_LIST")
+            .env("DDNS_LIBRARY", &library)
+            .output()
+            .expect("run sh");
+        let mut log = String::from_utf8_lossy(&out.stdout).into_owned();
+        log.push_str(&String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "run {run} of the install commands failed:\n{script}\n{log}"
+        );
+        assert!(
+            log.contains("2 rule files processed. 3 rules successfully loaded, 0 rules failed"),
+            "run {run}: suricata -T did not load the rules:\n{log}"
+        );
+        let edited = std::fs::read_to_string(&config).unwrap();
+        let include = format!("include: {}", etc.join("ddns.yaml").display());
+        assert_eq!(
+            edited.lines().filter(|line| *line == include).count(),
+            1,
+            "run {run}: the include line is not there once"
+        );
+        assert_eq!(
+            edited
+                .lines()
+                .filter(|line| *line == "  - ddns.rules")
+                .count(),
+            1,
+            "run {run}: the rules entry is not there once"
+        );
+    }
+}

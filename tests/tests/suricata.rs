@@ -3,7 +3,10 @@
 //! must hold exactly the expected alerts, each with its provider; `ddns check` must decide
 //! every name the same way. Then hostile names (bytes no host name holds, over-long names,
 //! empty server names and hosts), a custom list from `ddns compile`, and the ways the shim
-//! refuses to match: a library of another ABI version, no library, a list that does not open.
+//! refuses to match: a library of another ABI version, no library, a list that does not open,
+//! at `suricata -r` and at `suricata -T`. Then Suricata in unix-socket mode, fed pcaps and rule
+//! reloads (`suricatasc`, `kill -USR2`): Suricata reuses the scripts' Lua states there. Then
+//! two matches in one packet, the install commands of the README and the Makefile.
 //!
 //! Suricata 7 must be installed (scripts/test.sh installs it); without it these tests fail
 //! and say how to install it.

@@ -5,13 +5,19 @@
 #   cc quickstart.c $(pkg-config --cflags --libs ddns)
 #
 # PROFILE=debug installs the debug build instead of the release build.
+#
+# cargo: CARGO=/path/to/cargo, else the cargo on PATH, else rustup's $HOME/.cargo/bin/cargo.
+# Where there is none (root's PATH and home seldom have it), `make install` installs the
+# build an earlier `make` left in target/, and says so: build as the user who has Rust, then
+#
+#   make && sudo make install PREFIX=/usr/local
 
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/bin
 PROFILE ?= release
-CARGO ?= cargo
+CARGO ?= $(firstword $(shell command -v cargo 2>/dev/null) $(wildcard $(HOME)/.cargo/bin/cargo))
 
 VERSION := $(shell sed -n 's/^\#define DDNS_VERSION_STRING "\(.*\)"/\1/p' include/ddns.h)
 ABI := $(shell sed -n 's/^\#define DDNS_ABI_VERSION \([0-9]*\)/\1/p' include/ddns.h)
@@ -23,8 +29,20 @@ CARGO_PROFILE := $(if $(filter release,$(PROFILE)),--release,)
 
 all: build
 
+BUILT := $(OUT)/libddns.so $(OUT)/libddns.a $(OUT)/ddns
+
 build:
+ifneq ($(strip $(CARGO)),)
 	$(CARGO) build $(CARGO_PROFILE) -p ddns-ffi -p ddns-cli
+else
+	@for built in $(BUILT); do \
+	  if [ ! -f "$$built" ]; then \
+	    echo "make: cargo not found (not on PATH, not in $(HOME)/.cargo/bin) and $$built is not built: run make as the user who has Rust first, or give CARGO=/path/to/cargo" >&2; \
+	    exit 1; \
+	  fi; \
+	done
+	@echo "make: cargo not found (not on PATH, not in $(HOME)/.cargo/bin): installing the build already in $(OUT)"
+endif
 
 install: build
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR)

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use ddns_core::{Match, Matcher, Verdict};
 use serde::Serialize;
 
-use crate::Failure;
+use crate::failure::Failure;
 use crate::lines::{Line, Lines};
 use crate::output::shown;
 

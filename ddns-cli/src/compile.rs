@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use ddns_core::{Catalog, MatcherBuilder};
 
-use crate::Failure;
+use crate::failure::Failure;
 use crate::list_file::{ListFile, NO_ENTRIES, refuse_stdin_twice};
 use crate::output::{counted, output_name, write_atomically};
 

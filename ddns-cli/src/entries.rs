@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use ddns_core::{Matcher, Verdict};
 
-use crate::Failure;
+use crate::failure::Failure;
 
 /// One listed domain.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,9 +15,9 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use ddns_core::{Matcher, Provider};
 
-use crate::Failure;
 use crate::entries::{ListEntry, list_entries};
-use crate::output::write_atomically;
+use crate::failure::Failure;
+use crate::output::{counted, write_atomically};
 
 /// The first signature id of `suricata-rules` unless `--sid-base` says otherwise: the rules
 /// take 9,400,000 and up, one id per block entry, clear of the ranges public rule sets use
@@ -158,15 +158,6 @@ impl<'a> List<'a> {
     }
 }
 
-/// `1 rule`, `2 rules`, `1 entry`, `3 entries`.
-fn counted(count: usize, noun: &str) -> String {
-    match (count, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{count} {stem}ies"),
-        (_, None) => format!("{count} {noun}s"),
-    }
-}
-
 /// The first header line every format starts with, after its comment marker.
 fn generated(what: &str, options: &ExportOptions) -> String {
     format!(
@@ -239,7 +230,7 @@ fn suricata_rules(list: &List<'_>, options: &ExportOptions) -> Result<String, Fa
     let Some(last_sid) = last_sid.filter(|_| u32::try_from(rules).is_ok()) else {
         return Err(Failure(format!(
             "{} from --sid-base {} do not fit in 32-bit signature ids",
-            counted(rules, "rule"),
+            counted(rules as u64, "rule"),
             options.sid_base
         )));
     };
@@ -252,7 +243,7 @@ fn suricata_rules(list: &List<'_>, options: &ExportOptions) -> Result<String, Fa
             generated("Suricata rules", options),
             format!(
                 "{}, sids {}-{last_sid}: one per DDNS base domain, alerting on DNS queries for",
-                counted(rules, "rule"),
+                counted(rules as u64, "rule"),
                 options.sid_base
             ),
             "the domain and every name under it. A rule leaves names under a longer listed entry"
@@ -316,7 +307,7 @@ fn zeek_intel(list: &List<'_>, options: &ExportOptions) -> String {
             generated("Zeek Intel framework file", options),
             format!(
                 "{}. Intel::DOMAIN matches exact names only: a line catches a",
-                counted(list.count(false), "indicator")
+                counted(list.count(false) as u64, "indicator")
             ),
             "query for the base domain itself, not for names under it (x7.duckdns.org), and"
                 .into(),
@@ -381,8 +372,8 @@ fn rpz(list: &List<'_>, options: &ExportOptions) -> String {
             generated("DNS response policy zone", options),
             format!(
                 "{} and {}: each domain and every name under it {answer};",
-                counted(list.count(false), "blocked domain"),
-                counted(list.count(true), "exception"),
+                counted(list.count(false) as u64, "blocked domain"),
+                counted(list.count(true) as u64, "exception"),
             ),
             "exceptions pass through (rpz-passthru). Owner names are relative: serve it as a zone"
                 .into(),
@@ -428,8 +419,8 @@ fn unbound(list: &List<'_>, options: &ExportOptions) -> String {
             generated("Unbound configuration", options),
             format!(
                 "{} and {}: each domain and every name under it {answer};",
-                counted(list.count(false), "blocked domain"),
-                counted(list.count(true), "exception"),
+                counted(list.count(false) as u64, "blocked domain"),
+                counted(list.count(true) as u64, "exception"),
             ),
             "exceptions resolve normally (Unbound uses the most specific local-zone).".into(),
             "Include it from unbound.conf: include: \"/etc/unbound/ddns.conf\"".into(),
@@ -476,8 +467,8 @@ fn dnsmasq(list: &List<'_>, options: &ExportOptions) -> String {
             generated("dnsmasq configuration", options),
             format!(
                 "{} and {}: each domain and every name under it {answer};",
-                counted(list.count(false), "blocked domain"),
-                counted(list.count(true), "exception"),
+                counted(list.count(false) as u64, "blocked domain"),
+                counted(list.count(true) as u64, "exception"),
             ),
             "exceptions are forwarded as usual (the most specific domain wins; dnsmasq 2.86 or"
                 .into(),
@@ -514,7 +505,7 @@ fn hosts(list: &List<'_>, options: &ExportOptions) -> String {
             generated("hosts(5) file", options),
             format!(
                 "{} mapped to {address}. A hosts file names exact hosts only: a line",
-                counted(list.count(false), "base domain")
+                counted(list.count(false) as u64, "base domain")
             ),
             "answers for the base domain itself, not for names under it (x7.duckdns.org), and"
                 .into(),
@@ -572,7 +563,7 @@ fn adblock(list: &List<'_>, options: &ExportOptions) -> String {
         warn!(
             "ddns: warning: {} nested under an important exception cannot win in adblock \
              syntax",
-            counted(unexpressible, "block entry")
+            counted(unexpressible as u64, "block entry")
         );
     }
     let mut out = String::new();
@@ -584,8 +575,8 @@ fn adblock(list: &List<'_>, options: &ExportOptions) -> String {
             generated("Adblock-style DNS filter list", options),
             format!(
                 "{} and {}: ||domain^ blocks the domain and every name under it;",
-                counted(list.count(false), "blocked domain"),
-                counted(list.count(true), "exception"),
+                counted(list.count(false) as u64, "blocked domain"),
+                counted(list.count(true) as u64, "exception"),
             ),
             "@@ rules are exceptions. Read by AdGuard Home, Pi-hole and uBlock Origin.".into(),
         ],
@@ -615,8 +606,8 @@ fn plain_list(list: &List<'_>, options: &ExportOptions) -> String {
             generated("ddns plain list", options),
             format!(
                 "{} and {}, one 'DOMAIN PROVIDER-ID' per line, '!' in front of",
-                counted(list.count(false), "block entry"),
-                counted(list.count(true), "exception"),
+                counted(list.count(false) as u64, "block entry"),
+                counted(list.count(true) as u64, "exception"),
             ),
             "an exception. `ddns compile` and `--list` read it.".into(),
         ],

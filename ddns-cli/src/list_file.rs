@@ -13,7 +13,7 @@ use std::path::Path;
 
 use ddns_core::{Catalog, CatalogFormat, MAGIC, Matcher};
 
-use crate::Failure;
+use crate::failure::Failure;
 
 /// How messages name standard input, as `ddns scan` does.
 pub(crate) const STDIN_NAME: &str = "<stdin>";

@@ -4,6 +4,8 @@
 //!
 //! Exit status follows grep: 0 when at least one name matched, 1 when none did, 2 on error.
 
+#![forbid(unsafe_code)]
+
 /// `eprintln!` that survives a closed stderr (`ddns ... 2>&1 | head`): a message nobody can
 /// read is not worth a panic, and the exit status still tells what happened.
 macro_rules! warn {
@@ -17,6 +19,7 @@ mod check;
 mod compile;
 mod entries;
 mod export;
+mod failure;
 mod import;
 mod lines;
 mod list_file;
@@ -25,13 +28,13 @@ mod providers;
 mod scan;
 mod verify;
 
-use std::io;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use ddns_core::Matcher;
+use failure::Failure;
 
 #[derive(Parser)]
 #[command(
@@ -174,37 +177,6 @@ enum Command {
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
-}
-
-/// A failure to report on stderr before exiting with status 2.
-#[derive(Debug)]
-struct Failure(String);
-
-macro_rules! failure_from {
-    ($($error:ty),*) => {$(
-        impl From<$error> for Failure {
-            fn from(err: $error) -> Failure {
-                Failure(err.to_string())
-            }
-        }
-    )*};
-}
-
-failure_from!(
-    ddns_core::CatalogError,
-    ddns_core::LoadError,
-    ddns_core::BuildError,
-    serde_json::Error
-);
-
-impl From<io::Error> for Failure {
-    fn from(err: io::Error) -> Failure {
-        if err.kind() == io::ErrorKind::BrokenPipe {
-            // The reader went away (`ddns check ... | head`): stop quietly, like grep.
-            std::process::exit(0);
-        }
-        Failure(format!("cannot write output: {err}"))
-    }
 }
 
 fn main() -> ExitCode {

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::Failure;
+use crate::failure::Failure;
 
 /// Bytes as text a terminal shows safely: printable ASCII as is, the rest escaped.
 pub(crate) fn shown(bytes: &[u8]) -> String {

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use ddns_core::Matcher;
 use serde::Serialize;
 
-use crate::Failure;
+use crate::failure::Failure;
+use crate::output::counted;
 
 #[derive(Serialize)]
 struct ProviderRow<'a> {
@@ -132,15 +133,6 @@ fn write_markdown(out: &mut impl Write, mut rows: Vec<ProviderRow<'_>>) -> io::R
         counted(rows.len() as u64, "provider"),
         counted(block + allow, "entry"),
     )
-}
-
-/// `1 provider`, `2 providers`, `1 entry`, `3 entries`.
-fn counted(count: u64, noun: &str) -> String {
-    match (count, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{count} {stem}ies"),
-        (_, None) => format!("{count} {noun}s"),
-    }
 }
 
 /// A provider id as code; one holding characters catalogs do not allow in ids (a compiled

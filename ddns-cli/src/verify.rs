@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::Failure;
+use crate::failure::Failure;
 use crate::list_file::{self, refuse_stdin_twice};
 use crate::output::counted;
 

@@ -414,6 +414,35 @@ impl Catalog {
         serde_json::to_string_pretty(&self.to_repr()).expect("a catalog always serialises to JSON")
     }
 
+    /// The catalog as a plain list, in the format [`CatalogFormat::List`] reads: one
+    /// `DOMAIN PROVIDER-ID` line per entry, `!` in front of an allow entry, grouped by
+    /// provider in catalog order. Provider names, web sites and abuse postures are not part
+    /// of that format; use [`Catalog::to_toml`] to keep them.
+    ///
+    /// ```
+    /// use ddns_core::{Catalog, CatalogFormat};
+    ///
+    /// let text = "duckdns.org duckdns\n!www.duckdns.org duckdns\n";
+    /// let catalog = Catalog::parse(text, CatalogFormat::List, "l.txt")?;
+    /// assert_eq!(catalog.to_list(), text);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_list(&self) -> String {
+        let mut out = String::new();
+        for provider in &self.providers {
+            for entry in &provider.entries {
+                if entry.allow {
+                    out.push('!');
+                }
+                out.push_str(&entry.domain);
+                out.push(' ');
+                out.push_str(&provider.id);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
     fn to_repr(&self) -> FileRepr<String> {
         FileRepr {
             provider: self

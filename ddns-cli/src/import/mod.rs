@@ -18,9 +18,9 @@ use std::sync::Arc;
 use clap::ValueEnum;
 use ddns_core::{Catalog, CatalogEntry, CatalogFormat, MatcherBuilder, Origin};
 
-use crate::Failure;
+use crate::failure::Failure;
 use crate::lines::{Line, Lines};
-use crate::output::write_atomically;
+use crate::output::{counted, write_atomically};
 use formats::{LineParser, Parsed};
 
 /// A line longer than this is skipped and reported without being held: the input is read
@@ -141,7 +141,7 @@ pub(crate) fn import(
         warn!(
             "ddns: {}: {} used, {} skipped, {} ignored",
             path.display(),
-            lines(counts.used),
+            counted(counts.used, "line"),
             counts.skipped,
             counts.ignored
         );
@@ -152,7 +152,7 @@ pub(crate) fn import(
     if options.strict && total.skipped > 0 {
         return Err(Failure(format!(
             "{} skipped (--strict): nothing written",
-            lines(total.skipped)
+            counted(total.skipped, "line")
         )));
     }
     if import.block + import.allow == 0 {
@@ -171,7 +171,7 @@ pub(crate) fn import(
         _ if output.extension().is_some_and(|ext| ext == "ddns") => {
             MatcherBuilder::new().compile(&import.catalog)?
         }
-        _ => plain_list(&import.catalog).into_bytes(),
+        _ => import.catalog.to_list().into_bytes(),
     };
     write_atomically(output, &bytes)?;
     warn!(
@@ -186,15 +186,6 @@ pub(crate) fn import(
         }
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// `1 line`, `2 lines`.
-fn lines(count: u64) -> String {
-    if count == 1 {
-        "1 line".into()
-    } else {
-        format!("{count} lines")
-    }
 }
 
 fn import_file(
@@ -263,21 +254,4 @@ fn import_file(
         counts.skipped += 1;
     }
     Ok(counts)
-}
-
-/// The catalog as a ddns plain list (what `ddns compile` and `--list` read).
-fn plain_list(catalog: &Catalog) -> String {
-    let mut out = String::new();
-    for provider in catalog.providers() {
-        for entry in &provider.entries {
-            if entry.allow {
-                out.push('!');
-            }
-            out.push_str(&entry.domain);
-            out.push(' ');
-            out.push_str(&provider.id);
-            out.push('\n');
-        }
-    }
-    out
 }

@@ -22,7 +22,7 @@ use hashbrown::HashTable;
 use indicatif::ProgressBar;
 use serde::Serialize;
 
-use crate::Failure;
+use crate::failure::Failure;
 use crate::lines::{Line, Lines};
 use crate::output::shown;
 use summary::{Summary, Totals};

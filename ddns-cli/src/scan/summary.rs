@@ -9,6 +9,8 @@ use std::io::{self, Write};
 use ddns_core::Matcher;
 use serde::Serialize;
 
+use crate::output::counted;
+
 /// Hits of one provider or one client.
 #[derive(Default)]
 struct Tally {
@@ -240,15 +242,6 @@ fn table<const N: usize>(
         line(out, &cells)?;
     }
     Ok(())
-}
-
-/// `1 hit`, `2 hits`, `1 bad record`, `0 bad records`.
-fn counted(count: u64, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
 }
 
 /// Seconds since 1970 of a log timestamp, for ordering: Zeek's `1700000000.123456` (or

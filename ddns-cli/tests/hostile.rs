@@ -8,9 +8,7 @@ mod common;
 use std::process::{Command, Stdio};
 
 use common::{LIST, assert_exit, ddns, temp, temp_dir, text};
-#[path = "../../ddns-core/tests/support/crafted.rs"]
-mod crafted;
-use crafted::{compile_list, fix_checksum};
+use ddns_test_support::{compile_list, fix_checksum};
 
 const GROUP: &str = "hostile";
 

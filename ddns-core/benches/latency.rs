@@ -12,8 +12,6 @@
 
 #[path = "alternatives/mod.rs"]
 mod alternatives;
-#[path = "workload/mod.rs"]
-mod workload;
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -23,6 +21,7 @@ use alternatives::{
     ReversedAhoCorasick,
 };
 use ddns_core::Matcher;
+use ddns_test_support::workload;
 
 const NAMES: usize = 1_000_000;
 

@@ -9,8 +9,6 @@
 
 #[path = "alternatives/mod.rs"]
 mod alternatives;
-#[path = "workload/mod.rs"]
-mod workload;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hash::Hasher;
@@ -24,6 +22,7 @@ use alternatives::{
 };
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ddns_core::{Matcher, MatcherBuilder};
+use ddns_test_support::workload;
 
 const NAMES: usize = 1_000_000;
 

@@ -91,21 +91,35 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
             format!("{} providers; the format holds 2^29-1", providers.len()),
         ));
     }
-    let entry = |(p, e): (usize, usize)| &providers[p].entries[e];
-    let describe = |from: (usize, usize)| {
-        let entry = entry(from);
+    let describe = |(p, e): (usize, usize)| {
+        let entry = &providers[p].entries[e];
         format!(
             "'{}' ({} of provider '{}', {})",
             entry.domain,
             if entry.allow { "allow" } else { "block" },
-            providers[from.0].id,
+            providers[p].id,
             origin_of(entry)
         )
     };
+    let (arena, keys) = normalized_keys(catalog)?;
+    let unique = unique_keys(keys, &arena, options, &describe)?;
+    if options.reject_redundant {
+        reject_nested_blocks(&unique, &arena, &describe)?;
+    }
+    let (fst, values, counts) = entry_fst(&unique, &arena, providers.len());
+    let index = suffix_index(&unique, &values, &arena)
+        .map_err(|why| BuildError::new(BuildErrorKind::TooLarge, why.to_string()))?;
+    let mut writer = Writer::new();
+    write_providers(&mut writer, catalog, &counts)?;
+    Ok(writer.finish(unique.len() as u64, &index, &fst))
+}
 
+/// Every entry of the catalog, checked and normalised, as a [`Key`] whose reversed domain
+/// is in the returned arena.
+fn normalized_keys(catalog: &Catalog) -> Result<(Vec<u8>, Vec<Key>), BuildError> {
     let mut arena = Vec::new();
     let mut keys = Vec::with_capacity(catalog.entry_count());
-    for (p, provider) in providers.iter().enumerate() {
+    for (p, provider) in catalog.providers().iter().enumerate() {
         for (e, item) in provider.entries.iter().enumerate() {
             let domain = normalize_entry(&item.domain).map_err(|why| {
                 BuildError::new(
@@ -124,10 +138,21 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
             });
         }
     }
+    Ok((arena, keys))
+}
+
+/// The keys sorted by reversed domain, each domain once: a domain listed twice with
+/// another provider or kind is a conflict, and with the same one a duplicate (refused when
+/// `reject_redundant` is set, else the first kept).
+fn unique_keys(
+    mut keys: Vec<Key>,
+    arena: &[u8],
+    options: &CompileOptions,
+    describe: &dyn Fn((usize, usize)) -> String,
+) -> Result<Vec<Key>, BuildError> {
     let key_bytes = |key: &Key| &arena[key.at..key.at + key.len];
     // Stable, so the first of two duplicates is the one read first.
     keys.sort_by(|a, b| key_bytes(a).cmp(key_bytes(b)));
-
     let mut unique: Vec<Key> = Vec::with_capacity(keys.len());
     for key in keys {
         if let Some(last) = unique.last()
@@ -156,17 +181,22 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
             format!("{} entries; the format holds 2^32-1", unique.len()),
         ));
     }
+    Ok(unique)
+}
 
-    if options.reject_redundant {
-        reject_nested_blocks(&unique, &arena, &describe)?;
-    }
-
+/// The FST of the sorted, unique keys (entry id = rank), each key's value, and the block
+/// and allow entry counts of each of `provider_count` providers.
+fn entry_fst(
+    unique: &[Key],
+    arena: &[u8],
+    provider_count: usize,
+) -> (Vec<u8>, Vec<EntryValue>, Vec<(u32, u32)>) {
     let mut values = Vec::with_capacity(unique.len());
-    let mut counts = vec![(0u32, 0u32); providers.len()];
+    let mut counts = vec![(0u32, 0u32); provider_count];
     let mut map = fst::MapBuilder::memory();
     for (id, key) in unique.iter().enumerate() {
         let value = EntryValue::new(id as u32, key.provider, key.allow);
-        map.insert(key_bytes(key), value.stored())
+        map.insert(&arena[key.at..key.at + key.len], value.stored())
             .expect("keys are sorted and unique");
         values.push(value);
         let count = &mut counts[key.provider as usize];
@@ -177,11 +207,16 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
         }
     }
     let fst = map.into_inner().expect("writing to memory cannot fail");
-    let index = suffix_index(&unique, &values, &arena)
-        .map_err(|why| BuildError::new(BuildErrorKind::TooLarge, why.to_string()))?;
+    (fst, values, counts)
+}
 
-    let mut writer = Writer::new();
-    for (provider, &(block_count, allow_count)) in providers.iter().zip(&counts) {
+/// Writes one provider record per catalog provider, with its entry counts.
+fn write_providers(
+    writer: &mut Writer,
+    catalog: &Catalog,
+    counts: &[(u32, u32)],
+) -> Result<(), BuildError> {
+    for (provider, &(block_count, allow_count)) in catalog.providers().iter().zip(counts) {
         let record = ProviderRecord {
             id: &provider.id,
             name: &provider.name,
@@ -204,7 +239,7 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
             )
         })?;
     }
-    Ok(writer.finish(unique.len() as u64, &index, &fst))
+    Ok(())
 }
 
 /// Builds the suffix filter and table (see `filter.rs` and `table.rs`) from the sorted,

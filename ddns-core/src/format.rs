@@ -271,44 +271,50 @@ pub(crate) fn read_layout(bytes: &[u8], verify_checksum: bool) -> Result<Layout,
     let keys_len = u64_at(bytes, 80);
     // Every size is checked against the real length with checked arithmetic before use, so
     // a header claiming 2^40 entries or a 1 GB section in a 1 KB file allocates nothing.
-    let providers_end = (provider_count as u64)
-        .checked_mul(RECORD_LEN as u64)
-        .and_then(|n| n.checked_add(HEADER_LEN as u64))
-        .filter(|&end| end <= file_len);
-    let Some(providers_end) = providers_end else {
-        return bad(32, "provider table does not fit in the file");
+    // Sections follow each other in this order; each must end inside the file.
+    let section_end = |start: u64, len: Option<u64>, offset: usize, what: &'static str| {
+        len.and_then(|len| start.checked_add(len))
+            .filter(|&end| end <= file_len)
+            .ok_or_else(|| LoadError::new(LoadErrorKind::BadHeader { offset, what }))
     };
+    let providers_len = (provider_count as u64).checked_mul(RECORD_LEN as u64);
+    let providers_end = section_end(
+        HEADER_LEN as u64,
+        providers_len,
+        32,
+        "provider table does not fit in the file",
+    )?;
     if filter_len == 0 || filter_len % crate::filter::BLOCK_LEN as u64 != 0 {
         return bad(64, "filter length is not a non-zero multiple of 32");
     }
-    let filter_end = providers_end
-        .checked_add(filter_len)
-        .filter(|&end| end <= file_len);
-    let Some(filter_end) = filter_end else {
-        return bad(64, "filter does not fit in the file");
-    };
+    let filter_end = section_end(
+        providers_end,
+        Some(filter_len),
+        64,
+        "filter does not fit in the file",
+    )?;
     let slot_count = slots_len / crate::table::SLOT_LEN as u64;
     if slots_len % crate::table::SLOT_LEN as u64 != 0 || !slot_count.is_power_of_two() {
         return bad(72, "table length is not 32 times a power of two");
     }
-    let slots_end = filter_end
-        .checked_add(slots_len)
-        .filter(|&end| end <= file_len);
-    let Some(slots_end) = slots_end else {
-        return bad(72, "table does not fit in the file");
-    };
-    let keys_end = slots_end
-        .checked_add(keys_len)
-        .filter(|&end| end <= file_len);
-    let Some(keys_end) = keys_end else {
-        return bad(80, "table keys do not fit in the file");
-    };
-    let strings_end = keys_end
-        .checked_add(strings_len)
-        .filter(|&end| end <= file_len);
-    let Some(strings_end) = strings_end else {
-        return bad(48, "strings section does not fit in the file");
-    };
+    let slots_end = section_end(
+        filter_end,
+        Some(slots_len),
+        72,
+        "table does not fit in the file",
+    )?;
+    let keys_end = section_end(
+        slots_end,
+        Some(keys_len),
+        80,
+        "table keys do not fit in the file",
+    )?;
+    let strings_end = section_end(
+        keys_end,
+        Some(strings_len),
+        48,
+        "strings section does not fit in the file",
+    )?;
     if strings_end.checked_add(fst_len) != Some(file_len) {
         return bad(56, "sections do not add up to the file length");
     }

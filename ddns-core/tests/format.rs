@@ -7,9 +7,7 @@ use std::cell::Cell;
 use ddns_core::{FORMAT_VERSION, LoadErrorKind, Matcher, Verdict};
 use proptest::prelude::*;
 
-#[path = "support/crafted.rs"]
-mod crafted;
-use crafted::{compile_list, fix_checksum};
+use ddns_test_support::{compile_list, fix_checksum};
 
 /// Counts bytes allocated by each thread, so a test can prove a hostile header allocates
 /// nothing big and a lookup allocates nothing at all.

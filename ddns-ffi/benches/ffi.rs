@@ -6,15 +6,13 @@
 //!
 //! `cargo bench -p ddns-ffi --bench ffi`
 
-#[path = "../../ddns-core/benches/workload/mod.rs"]
-mod workload;
-
 use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ddns::{DDNS_INPUT_NAME, DDNS_OK, ddns_match, ddns_matcher, ddns_name, ddns_status};
 use ddns_core::{Matcher, MatcherBuilder};
+use ddns_test_support::workload;
 
 type FindFn =
     unsafe extern "C" fn(*const ddns_matcher, *const u8, usize, *mut ddns_match) -> ddns_status;

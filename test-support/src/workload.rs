@@ -1,10 +1,8 @@
 //! The one deterministic workload every benchmark uses: synthetic lists of plausible DDNS
 //! base domains, and a million host names shaped like real traffic against a list.
 //!
-//! Included by path from each bench (`#[path = ...] mod workload;`), so the Rust, C ABI and
-//! alternative implementations all see the same names.
-
-#![allow(dead_code)]
+//! Shared through this crate by every bench, so the Rust, C ABI and alternative
+//! implementations all see the same names.
 
 use ddns_core::{Catalog, CatalogEntry};
 
@@ -16,7 +14,7 @@ impl Rng {
         Rng(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -25,12 +23,12 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.next_u64() % n as u64) as usize
     }
 
     /// True with probability `percent` / 100.
     pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 10_000 < percent * 100
+        self.next_u64() % 10_000 < percent * 100
     }
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -244,6 +242,10 @@ pub struct Names {
 }
 
 impl Names {
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }

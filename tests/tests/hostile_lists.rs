@@ -6,9 +6,7 @@ use std::ffi::CStr;
 use std::mem::MaybeUninit;
 
 use ddns::*;
-#[path = "../../ddns-core/tests/support/crafted.rs"]
-mod crafted;
-use crafted::{compile_list, fix_checksum};
+use ddns_test_support::{compile_list, fix_checksum};
 
 fn compiled() -> Vec<u8> {
     compile_list("duckdns.org duckdns\n!www.duckdns.org duckdns\nddns.net noip\n")

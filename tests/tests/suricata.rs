@@ -24,9 +24,6 @@ use ddns_tests::pcap::{
 use ddns_tests::{LibraryKind, ddns_binary, ddns_library, repo_root, target_dir};
 use serde_json::Value;
 
-#[path = "../../ddns-core/tests/support/crafted.rs"]
-mod crafted;
-
 /// The sids of ddns.rules, by the buffer each rule inspects.
 const SID_DNS: u64 = 1_995_101;
 const SID_TLS: u64 = 1_995_102;
@@ -902,7 +899,7 @@ fn a_list_that_does_not_open_is_logged_and_its_rules_refused() {
 fn a_crafted_list_that_fails_the_full_check_is_logged_and_its_rules_refused() {
     // A list whose checksum is right but whose suffix index is not: it opens, and only
     // ddns_matcher_verify, which the scripts call on every DDNS_LIST, can refuse it.
-    let mut bytes = crafted::compile_list("duckdns.org duckdns\n");
+    let mut bytes = ddns_test_support::compile_list("duckdns.org duckdns\n");
     let field = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
     let table = bytes.len() - field(48) - field(56) - field(72) - field(80);
     let slot = (table..)
@@ -910,7 +907,7 @@ fn a_crafted_list_that_fails_the_full_check_is_logged_and_its_rules_refused() {
         .find(|&at| bytes[at + 4..at + 8] == (u32::MAX - 1).to_le_bytes())
         .unwrap();
     bytes[slot + 16] = bytes[slot + 16].to_ascii_uppercase();
-    crafted::fix_checksum(&mut bytes);
+    ddns_test_support::fix_checksum(&mut bytes);
 
     let dir = work_dir("crafted-list");
     let list = dir.join("crafted.ddns");

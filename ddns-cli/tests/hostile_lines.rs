@@ -23,7 +23,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use common::{LIST, temp, temp_dir};
+use common::{temp, temp_dir};
 
 const GROUP: &str = "hostile-lines";
 
@@ -184,16 +184,9 @@ fn resident_kib() -> i64 {
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
-/// The test list as a plain-list file.
+/// The test list's path (see `common::list_file`).
 fn list() -> String {
-    static PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    PATH.get_or_init(|| {
-        temp(GROUP, "list.txt", LIST.as_bytes())
-            .to_str()
-            .unwrap()
-            .to_string()
-    })
-    .clone()
+    common::list_file(GROUP)
 }
 
 /// Scans `input` (written to `name`, then dropped) from standard input with `extra` options.

@@ -256,29 +256,19 @@ fn dev_null_stays_a_character_device() {
         Path::new("/dev/null")
     };
     let source = temp(GROUP, "null.txt", LIST.as_bytes());
-    let out = ddns(
-        &["compile", path_str(&source), "-o", path_str(device)],
-        None,
-    );
-    assert_exit(&out, 0);
-    let kind = std::fs::symlink_metadata(device).unwrap().file_type();
-    assert!(
-        kind.is_char_device(),
-        "{} is no longer a device",
-        device.display()
-    );
-
-    let out = ddns(
-        &["export", "--format", "text", "-o", path_str(device)],
-        None,
-    );
-    assert_exit(&out, 0);
-    let kind = std::fs::symlink_metadata(device).unwrap().file_type();
-    assert!(
-        kind.is_char_device(),
-        "{} is no longer a device",
-        device.display()
-    );
+    let compile = ["compile", path_str(&source), "-o", path_str(device)];
+    let export = ["export", "--format", "text", "-o", path_str(device)];
+    for args in [&compile[..], &export[..]] {
+        let out = ddns(args, None);
+        assert_exit(&out, 0);
+        let kind = std::fs::symlink_metadata(device).unwrap().file_type();
+        assert!(
+            kind.is_char_device(),
+            "{}: {} is no longer a device",
+            args[0],
+            device.display()
+        );
+    }
 }
 
 #[test]

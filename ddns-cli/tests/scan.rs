@@ -6,21 +6,13 @@ mod common;
 
 use std::io::Write;
 
-use common::{LIST, assert_exit, ddns, temp, text};
+use common::{assert_exit, ddns, temp, text};
 
 const GROUP: &str = "scan";
 
-/// The test list's path, written once: tests run in parallel and must not see it half
-/// rewritten.
+/// The test list's path (see `common::list_file`).
 fn list() -> String {
-    static PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    PATH.get_or_init(|| {
-        temp(GROUP, "list.txt", LIST.as_bytes())
-            .to_str()
-            .unwrap()
-            .to_string()
-    })
-    .clone()
+    common::list_file(GROUP)
 }
 
 /// A Zeek TSV log laid out as Zeek's ASCII writer writes it.

@@ -31,6 +31,20 @@ pub fn temp(group: &str, name: &str, contents: &[u8]) -> PathBuf {
 }
 
 /// Runs `ddns` with `args`, feeding `stdin`.
+/// The test list ([`LIST`]) as a plain-list file in `group`'s directory, written once per
+/// test binary: tests run in parallel and must not see it half rewritten.
+#[allow(dead_code)]
+pub fn list_file(group: &str) -> String {
+    static PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        temp(group, "list.txt", LIST.as_bytes())
+            .to_str()
+            .unwrap()
+            .to_string()
+    })
+    .clone()
+}
+
 pub fn ddns(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ddns"))
         .args(args)

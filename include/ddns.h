@@ -31,7 +31,7 @@
 #define DDNS_ABI_VERSION 1
 
 /* The compiled list format version this library reads and writes. */
-#define DDNS_FORMAT_VERSION 2
+#define DDNS_FORMAT_VERSION 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -210,7 +210,7 @@ uint32_t ddns_abi_version(void);
 
 /*
  * Returns the library version and the list format it reads, such as
- * "ddns 0.1.0 (abi 1, list format 2)".
+ * "ddns 0.1.0 (abi 1, list format 3)".
  * Ownership: a static string; do not free it. Threads: any thread.
  * Returns: never NULL.
  */

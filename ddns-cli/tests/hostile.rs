@@ -124,19 +124,8 @@ fn hostile_list_files_are_refused_with_one_line_naming_the_file() {
     let mut future = good.clone();
     future[8..12].copy_from_slice(&99u32.to_le_bytes());
     fix_checksum(&mut future);
-    // The suffix table's first key kept in its slot, changed to upper case, checksum
-    // made valid: only the full index check can see it.
-    let mut crafted = good.clone();
-    let sizes: usize = [48, 56, 72, 80]
-        .iter()
-        .map(|&at| u64::from_le_bytes(good[at..at + 8].try_into().unwrap()) as usize)
-        .sum();
-    let slot = (good.len() - sizes..)
-        .step_by(32)
-        .find(|&at| good[at + 4..at + 8] == (u32::MAX - 1).to_le_bytes())
-        .unwrap();
-    crafted[slot + 16] = crafted[slot + 16].to_ascii_uppercase();
-    fix_checksum(&mut crafted);
+    // A table key upper-cased, checksum made valid: only the full index check sees it.
+    let crafted = ddns_test_support::with_upper_case_table_key(&good);
     let mut huge = good.clone();
     huge[16..24].copy_from_slice(&(1u64 << 30).to_le_bytes());
 

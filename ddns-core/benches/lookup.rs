@@ -67,6 +67,48 @@ fn built<T>(label: &str, size_label: &str, build: impl FnOnce() -> T) -> T {
     value
 }
 
+/// What a list costs in memory when it is mapped from a file, as engines load it
+/// (`Matcher::open`, `ddns_matcher_open`): the pages of the mapping that one pass of the
+/// workload made resident (`Rss` in /proc/self/smaps), plus what loading built on the heap.
+/// Sections lookups never read, such as the FST, stay on disk.
+fn resident_when_mapped(size_label: &str, bytes: &[u8], names: &workload::Names) {
+    let path = std::env::temp_dir().join(format!(
+        "ddns-bench-{}-{size_label}.ddns",
+        std::process::id()
+    ));
+    std::fs::write(&path, bytes).unwrap();
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    let matcher = Matcher::open(&path).unwrap();
+    let heap = LIVE_BYTES.load(Ordering::Relaxed).saturating_sub(before);
+    let hits = names.iter().filter(|n| matcher.find(n).is_some()).count();
+    let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap_or_default();
+    let wanted = path.to_string_lossy().into_owned();
+    let mut in_mapping = false;
+    let mut mapped_kib = 0usize;
+    for line in smaps.lines() {
+        // A mapping's header line starts with its address range, `start-end`.
+        let first = line.split_whitespace().next().unwrap_or("");
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            in_mapping = line.ends_with(&wanted);
+        } else if in_mapping && let Some(kib) = line.strip_prefix("Rss:") {
+            mapped_kib += kib
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<usize>()
+                .unwrap_or(0);
+        }
+    }
+    eprintln!(
+        "resident {size_label} ddns mapped: {} bytes of the {}-byte file resident after {} names ({hits} matched), plus {heap} heap bytes",
+        mapped_kib * 1024,
+        bytes.len(),
+        names.len(),
+    );
+    drop(matcher);
+    let _ = std::fs::remove_file(&path);
+}
+
 fn sizes() -> Vec<(String, Option<usize>)> {
     let spec = std::env::var("DDNS_BENCH_SIZES")
         .unwrap_or_else(|_| "default,20000,200000,2000000,10000000".into());
@@ -110,8 +152,9 @@ fn lookups(c: &mut Criterion) {
         let matcher = built("ddns", &size_label, || {
             Matcher::from_bytes(bytes.clone()).unwrap()
         });
-        drop(bytes);
         let names = workload::names(&entries, NAMES);
+        resident_when_mapped(&size_label, &bytes, &names);
+        drop(bytes);
         let hits = names.iter().filter(|n| matcher.is_match(n)).count();
         eprintln!(
             "list {size_label}: {} entries, compiled {} bytes in {build:.2?}, {} heap bytes once loaded; {hits} of {NAMES} names match",

@@ -21,7 +21,6 @@ enum Owner {
 /// was mapped, so that [`Matcher::mapped_file_changed`] can tell a rewrite in place.
 #[cfg(feature = "mmap")]
 struct Mapped {
-    #[allow(dead_code)]
     map: memmap2::Mmap,
     file: std::fs::File,
     len: u64,
@@ -119,6 +118,36 @@ impl Bytes {
             .read_to_end(&mut bytes)
             .map_err(|err| LoadError::new(LoadErrorKind::Io(err)))?;
         Ok(bytes)
+    }
+
+    /// Tells the kernel that this process does not need the pages of `range` of a mapped
+    /// file for now (`madvise(MADV_DONTNEED)`): they leave its resident set and stay in the
+    /// page cache, and a later read faults them back in from the file. Loading reads every
+    /// page once for the checksum; this gives back those of sections lookups never read
+    /// (the FST), so a mapped list costs resident memory only for what lookups touch.
+    /// Nothing happens to bytes that are not mapped, or when the kernel refuses.
+    pub(crate) fn release(&self, range: Range<usize>) {
+        #[cfg(feature = "mmap")]
+        if let Owner::Mapped(mapped) = &*self._owner
+            && let Some(offset) =
+                (self.ptr as usize + range.start).checked_sub(mapped.map.as_ptr() as usize)
+            && offset + range.len() <= mapped.map.len()
+        {
+            // SAFETY: the map is a shared, read-only map of a file (`Mmap::map`). Dropping
+            // its pages from this process changes no byte it reads: the next read of one
+            // faults the same file page back in. (The file being rewritten in place is the
+            // hazard `Matcher::open` documents for every read of the map, not a new one.)
+            // The range lies inside the map, checked above; memmap2 aligns it to pages.
+            let _ = unsafe {
+                mapped.map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    offset,
+                    range.len(),
+                )
+            };
+        }
+        #[cfg(not(feature = "mmap"))]
+        let _ = range;
     }
 
     /// Whether the mapped file these bytes come from has another size or modification time

@@ -1,9 +1,9 @@
-//! The compiled list format, version 2. `docs/format.md` is the prose version of this file.
+//! The compiled list format, version 3. `docs/format.md` is the prose version of this file.
 //!
 //! ```text
 //! offset size  field
 //!      0    8  magic            b"DDNSLIST"
-//!      8    4  format version   2
+//!      8    4  format version   3
 //!     12    4  header length    88
 //!     16    8  file length      bytes in the whole file
 //!     24    4  checksum         CRC-32 (IEEE) of the whole file with these 4 bytes zeroed
@@ -14,13 +14,14 @@
 //!     48    8  strings length   S
 //!     56    8  FST length       F
 //!     64    8  filter length    B, a non-zero multiple of 32
-//!     72    8  table length     T, 32 times a power of two
+//!     72    8  table length     T, 8 times the slot count (1 to 2^32-1)
 //!     80    8  keys length      K
 //!     88  48*P provider table
 //!      .    B  suffix filter    blocked Bloom filter over the entries' last two labels
 //!      .    T  suffix table     hash table: every suffix of two labels or more -> answer
 //!                                  (see table.rs)
-//!      .    K  table keys       the table's keys, each a length byte and its bytes
+//!      .    K  table keys       the table's records: a length byte, the key's bytes and,
+//!                                  for an entry, its value (`u64`)
 //!      .    S  strings          UTF-8, each followed by one NUL byte
 //!      .    F  FST              an `fst` map: reversed entry -> value
 //! ```
@@ -41,7 +42,7 @@ use crate::catalog::AbusePosture;
 /// The first eight bytes of every compiled list.
 pub const MAGIC: [u8; 8] = *b"DDNSLIST";
 /// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 pub(crate) const HEADER_LEN: usize = 88;
 pub(crate) const RECORD_LEN: usize = 48;
 const CHECKSUM_AT: usize = 24;
@@ -294,8 +295,13 @@ pub(crate) fn read_layout(bytes: &[u8], verify_checksum: bool) -> Result<Layout,
         "filter does not fit in the file",
     )?;
     let slot_count = slots_len / crate::table::SLOT_LEN as u64;
-    if slots_len % crate::table::SLOT_LEN as u64 != 0 || !slot_count.is_power_of_two() {
-        return bad(72, "table length is not 32 times a power of two");
+    if slots_len % crate::table::SLOT_LEN as u64 != 0
+        || !(1..=crate::table::MAX_SLOTS).contains(&slot_count)
+    {
+        return bad(
+            72,
+            "table length is not 8 times a slot count from 1 to 2^32-1",
+        );
     }
     let slots_end = section_end(
         filter_end,

@@ -270,7 +270,11 @@ impl Matcher {
     fn open_inner(path: &Path) -> Result<Matcher, LoadError> {
         let file = Bytes::map_file(path)?;
         let layout = read_layout(file.as_ref(), true)?;
-        Matcher::from_layout(file, layout)
+        let fst = layout.fst.clone();
+        let matcher = Matcher::from_layout(file.clone(), layout)?;
+        // The checksum read every page; lookups never read the FST's again.
+        file.release(fst);
+        Ok(matcher)
     }
 
     #[cfg(not(feature = "mmap"))]
@@ -522,7 +526,7 @@ impl Matcher {
     fn entry_slots(&self) -> Vec<u32> {
         let inner = &*self.inner;
         let mut slot_of = vec![0u32; inner.entry_count as usize];
-        table::for_each_entry(inner.slots.as_ref(), |id, slot| {
+        table::for_each_entry(inner.slots.as_ref(), inner.keys.as_ref(), |id, slot| {
             if let Some(at) = slot_of.get_mut(id as usize) {
                 *at = slot as u32;
             }

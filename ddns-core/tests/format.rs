@@ -176,19 +176,8 @@ fn each_kind_of_damage_is_refused_by_name() {
         "{err}"
     );
 
-    // A table slot's key bytes changed, checksum made valid: the suffix index check.
-    let slots_at = good.len()
-        - [48, 56, 72, 80]
-            .iter()
-            .map(|&at| u64::from_le_bytes(good[at..at + 8].try_into().unwrap()) as usize)
-            .sum::<usize>();
-    let mut bytes = good.clone();
-    let slot = (slots_at..)
-        .step_by(32)
-        .find(|&at| bytes[at + 4..at + 8] == (u32::MAX - 1).to_le_bytes())
-        .unwrap();
-    bytes[slot + 16] = b'Z';
-    fix_checksum(&mut bytes);
+    // A table key's bytes changed, checksum made valid: the suffix index check.
+    let bytes = ddns_test_support::with_upper_case_table_key(&good);
     let err = Matcher::from_bytes(bytes).unwrap().verify().unwrap_err();
     assert!(
         matches!(err.kind(), LoadErrorKind::BadIndex { .. }),

@@ -899,15 +899,9 @@ fn a_list_that_does_not_open_is_logged_and_its_rules_refused() {
 fn a_crafted_list_that_fails_the_full_check_is_logged_and_its_rules_refused() {
     // A list whose checksum is right but whose suffix index is not: it opens, and only
     // ddns_matcher_verify, which the scripts call on every DDNS_LIST, can refuse it.
-    let mut bytes = ddns_test_support::compile_list("duckdns.org duckdns\n");
-    let field = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
-    let table = bytes.len() - field(48) - field(56) - field(72) - field(80);
-    let slot = (table..)
-        .step_by(32)
-        .find(|&at| bytes[at + 4..at + 8] == (u32::MAX - 1).to_le_bytes())
-        .unwrap();
-    bytes[slot + 16] = bytes[slot + 16].to_ascii_uppercase();
-    ddns_test_support::fix_checksum(&mut bytes);
+    let bytes = ddns_test_support::with_upper_case_table_key(&ddns_test_support::compile_list(
+        "duckdns.org duckdns\n",
+    ));
 
     let dir = work_dir("crafted-list");
     let list = dir.join("crafted.ddns");

@@ -102,3 +102,28 @@ fn a_mapped_list_truncated_in_place_is_reported_changed() {
     assert!(!owned.mapped_file_changed());
     assert!(!Matcher::default_ref().mapped_file_changed());
 }
+
+#[test]
+fn a_mapped_list_whose_fst_pages_were_given_back_verifies_and_answers_like_the_bytes() {
+    // Large enough that its FST spans many pages, which `open` gives back to the kernel
+    // after the checksum; `verify` reads them again.
+    let text: String = (0..40_000)
+        .map(|i| format!("host{i}.dyn{}.example provider{}\n", i % 97, i % 7))
+        .collect();
+    let bytes = compiled(&text);
+    let directory = scratch("released");
+    let path = directory.join("list.ddns");
+    std::fs::write(&path, &bytes).unwrap();
+    let mapped = Matcher::open(&path).unwrap();
+    let owned = Matcher::from_bytes(bytes).unwrap();
+    mapped.verify().unwrap();
+    assert_eq!(mapped.as_bytes(), owned.as_bytes());
+    assert!(mapped.entries().eq(owned.entries()));
+    for i in (0..40_000).step_by(7) {
+        let name = format!("cam.host{i}.dyn{}.example", i % 97);
+        let found = mapped.find(&name).unwrap();
+        assert_eq!(Some(found), owned.find(&name));
+    }
+    assert_eq!(mapped.find("host1.dyn2.example"), None);
+    let _ = std::fs::remove_dir_all(&directory);
+}

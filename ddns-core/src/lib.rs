@@ -124,7 +124,7 @@ struct ReadmeExamples;
 
 pub use catalog::{
     AbusePosture, CUSTOM_PROVIDER, Catalog, CatalogEntry, CatalogError, CatalogErrorKind,
-    CatalogFormat, CatalogProvider, Origin,
+    CatalogFormat, CatalogProvider, EntryRole, Origin, ProviderClass, ProviderStatus,
 };
 pub use compile::{BuildError, BuildErrorKind};
 pub use format::{FORMAT_VERSION, LoadError, LoadErrorKind, MAGIC};

@@ -2,9 +2,9 @@
 //! checked on the files themselves: the reader normalises what it reads, so the raw TOML is
 //! checked as well as the catalog `Catalog::read` returns.
 //!
-//! Evidence comes from the Public Suffix List that Debian's `publicsuffix` package installs
-//! (`bash scripts/test.sh` installs it when missing). Without it these tests fail; they never
-//! pass by skipping.
+//! Evidence comes from a dated snapshot of the upstream Public Suffix List kept in the
+//! repository (`tests/data/psl-*.dat`, see `tests/data/README.md`), so the tests need nothing
+//! installed and do not change under them when a distribution updates its copy.
 //!
 //! Each rule is a function returning every violation it finds, so one run lists them all;
 //! each rule also has a test proving, on a small made-up catalog, that it catches what it
@@ -15,7 +15,12 @@ use std::path::{Path, PathBuf};
 
 use ddns_core::{AbusePosture, Catalog, Matcher};
 
-const PSL_PATH: &str = "/usr/share/publicsuffix/public_suffix_list.dat";
+/// The snapshot of the upstream Public Suffix List the `psl` sources are checked against,
+/// relative to the crate.
+const PSL_SNAPSHOT: &str = "tests/data/psl-2026-08-19.dat";
+
+/// The status values a catalog may use (`ProviderStatus::as_str`).
+const STATUS_VALUES: [&str; 3] = ["active", "legacy", "closed"];
 
 /// The abuse posture values a catalog may use (`AbusePosture::as_str`).
 const ABUSE_VALUES: [&str; 4] = ["responsive", "slow", "unresponsive", "unknown"];
@@ -279,6 +284,11 @@ fn provider_problems(stem: &str, raw: &toml::Table) -> Vec<String> {
                 "{at}: `free_subdomains` must be written out as true or false"
             ));
         }
+        if !text("status").is_some_and(|status| STATUS_VALUES.contains(&status)) {
+            problems.push(format!(
+                "{at}: `status` must be written out as one of {STATUS_VALUES:?}"
+            ));
+        }
         if !text("abuse").is_some_and(|abuse| ABUSE_VALUES.contains(&abuse)) {
             problems.push(format!(
                 "{at}: `abuse` must be written out as one of {ABUSE_VALUES:?}"
@@ -329,6 +339,7 @@ entries = []
         "`website`",
         "`country`",
         "`free_subdomains`",
+        "`status`",
         "`abuse`",
         "`abuse_reason`",
         "no entries",
@@ -687,20 +698,20 @@ enum Section {
 }
 
 impl PublicSuffixList {
-    /// The list Debian's `publicsuffix` package installs. Panics, saying how to install it,
-    /// when it is missing.
-    fn installed() -> PublicSuffixList {
-        let text = std::fs::read_to_string(PSL_PATH).unwrap_or_else(|err| {
+    /// The snapshot in the repository ([`PSL_SNAPSHOT`]).
+    fn snapshot() -> PublicSuffixList {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(PSL_SNAPSHOT);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
             panic!(
-                "cannot read the Public Suffix List at {PSL_PATH} ({err}). Install Debian's \
-                 `publicsuffix` package (`apt-get install publicsuffix`), or run \
-                 `bash scripts/test.sh`, which installs it when missing."
+                "cannot read the Public Suffix List snapshot {} ({err}); it is part of the \
+                 repository (see tests/data/README.md)",
+                path.display()
             )
         });
         let psl = PublicSuffixList::parse(&text);
         assert!(
             psl.icann.len() > 1000 && psl.private.len() > 1000,
-            "{PSL_PATH} holds {} ICANN and {} private rules: is it the Public Suffix List?",
+            "{PSL_SNAPSHOT} holds {} ICANN and {} private rules: is it the Public Suffix List?",
             psl.icann.len(),
             psl.private.len()
         );
@@ -860,7 +871,8 @@ fn psl_source_problems(entries: &[Entry], psl: &PublicSuffixList) -> Vec<String>
         .filter(|entry| cites_psl(entry) && !psl.private.contains(&entry.domain))
         .map(|entry| {
             format!(
-                "{}: marked `psl` but not a literal rule of the private section of {PSL_PATH}",
+                "{}: marked `psl` but not a literal rule of the private section of {PSL_SNAPSHOT}: \
+                 re-source it or retire it with a note in CURATION-NOTES.md",
                 entry.at()
             )
         })
@@ -873,7 +885,7 @@ fn icann_problems(entries: &[Entry], psl: &PublicSuffixList) -> Vec<String> {
         .filter(|entry| psl.is_icann_suffix(&entry.domain))
         .map(|entry| {
             format!(
-                "{}: a public suffix of the ICANN section of {PSL_PATH}",
+                "{}: a public suffix of the ICANN section of {PSL_SNAPSHOT}",
                 entry.at()
             )
         })
@@ -882,7 +894,7 @@ fn icann_problems(entries: &[Entry], psl: &PublicSuffixList) -> Vec<String> {
 
 #[test]
 fn entries_sourced_from_psl_are_rules_of_its_private_section() {
-    let psl = PublicSuffixList::installed();
+    let psl = PublicSuffixList::snapshot();
     assert_none(
         "psl sources",
         psl_source_problems(&entries(&catalog_files()), &psl),
@@ -891,7 +903,7 @@ fn entries_sourced_from_psl_are_rules_of_its_private_section() {
 
 #[test]
 fn no_entry_is_a_public_suffix_of_the_icann_section() {
-    let psl = PublicSuffixList::installed();
+    let psl = PublicSuffixList::snapshot();
     assert_none(
         "ICANN suffixes",
         icann_problems(&entries(&catalog_files()), &psl),
@@ -932,6 +944,29 @@ fn psl_rules_are_read_per_section_with_wildcards_and_exceptions() {
     assert_eq!(icann_problems(&entries, &psl).len(), 1);
     let psl_problems = psl_source_problems(&entries, &psl);
     assert_eq!(psl_problems.len(), 2, "{psl_problems:#?}");
+}
+
+#[test]
+fn the_psl_snapshot_names_its_upstream_commit_and_date() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(PSL_SNAPSHOT);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let first = text.lines().next().unwrap_or_default();
+    let date = PSL_SNAPSHOT
+        .trim_start_matches("tests/data/psl-")
+        .trim_end_matches(".dat");
+    let commit = first
+        .split_whitespace()
+        .skip_while(|word| *word != "commit")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        first.starts_with("// ")
+            && commit.len() == 40
+            && commit.bytes().all(|b| b.is_ascii_hexdigit())
+            && first.contains(&format!("(committed {date})")),
+        "the first line of {PSL_SNAPSHOT} must name the upstream commit (40 hex digits) and \
+         `(committed {date})`: {first}"
+    );
 }
 
 #[test]

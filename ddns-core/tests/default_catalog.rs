@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use ddns_core::{AbusePosture, Catalog, Matcher};
+use ddns_core::{AbusePosture, Catalog, Matcher, Verdict};
 
 /// The snapshot of the upstream Public Suffix List the `psl` sources are checked against,
 /// relative to the crate.
@@ -21,6 +21,103 @@ const PSL_SNAPSHOT: &str = "tests/data/psl-2026-08-19.dat";
 
 /// The status values a catalog may use (`ProviderStatus::as_str`).
 const STATUS_VALUES: [&str; 3] = ["active", "legacy", "closed"];
+
+/// The roles an allow entry may state (`EntryRole::as_str`).
+const ROLE_VALUES: [&str; 6] = [
+    "website",
+    "update",
+    "ip-check",
+    "api",
+    "nameserver",
+    "download",
+];
+
+/// Update endpoints, IP-check services, cloud APIs, name servers and download hosts of the
+/// large providers, with where each is documented. Every device or client of the provider
+/// talks to them, so none may get a block verdict: each is either outside every block entry
+/// or carved out by an allow entry (whose own `source` gives the evidence).
+const PROVIDER_INFRASTRUCTURE: &[(&str, &str)] = &[
+    (
+        "members.dyndns.org",
+        "ddclient's and inadyn's dyndns2 update server",
+    ),
+    ("checkip.dyndns.org", "Dyn's IP-check service (ddclient)"),
+    (
+        "update.dedyn.io",
+        "deSEC's update server (inadyn, ddclient, OpenWrt)",
+    ),
+    ("update6.dedyn.io", "deSEC's IPv6 update server (inadyn)"),
+    ("checkipv4.dedyn.io", "deSEC's IP-check service (ddclient)"),
+    (
+        "checkipv6.dedyn.io",
+        "deSEC's IPv6 IP-check service (ddclient)",
+    ),
+    (
+        "ipv4.nsupdate.info",
+        "nsupdate.info's update and IP-check server (inadyn, ddclient)",
+    ),
+    (
+        "ipv6.nsupdate.info",
+        "nsupdate.info's IPv6 update server (inadyn, ddclient)",
+    ),
+    ("www.dy.fi", "dy.fi's update server (inadyn)"),
+    ("checkip.dy.fi", "dy.fi's IP-check service (inadyn)"),
+    ("ip4.dnshome.de", "dnsHome's IP-check service (inadyn)"),
+    ("ipv4.ipv64.net", "IPv64.net's update server (inadyn)"),
+    (
+        "ipv4.myonlineportal.net",
+        "MyOnlinePortal's IP-check service (inadyn)",
+    ),
+    ("members.3322.org", "PubYun's update server (inadyn)"),
+    ("www.mydns.jp", "MyDNS.JP's update server (inadyn, OpenWrt)"),
+    ("ip4.ddnss.de", "ddnss.de's update server (OpenWrt)"),
+    ("free.ddo.jp", "DDO.jp's update server (OpenWrt)"),
+    (
+        "ipv4.duia.ro",
+        "DuiaDNS's update and IP-check server (inadyn)",
+    ),
+    ("www.duckdns.org", "Duck DNS's site and update endpoint"),
+    ("core.api.myqnapcloud.com", "QNAP's myQNAPcloud API"),
+    (
+        "edge.api.myqnapcloud.com",
+        "QNAP's myQNAPcloud API, also the NAS's IP check",
+    ),
+    (
+        "ns1.asuscomm.com",
+        "ASUS's DDNS update server and name server",
+    ),
+    ("download.thecuslink.com", "Thecus's download host"),
+    ("ns1.thecuslink.com", "Thecus's DDNS server"),
+    (
+        "dynupdate.no-ip.com",
+        "No-IP's update server (ddclient, inadyn)",
+    ),
+    (
+        "ip1.dynupdate.no-ip.com",
+        "No-IP's IP-check service (ddclient, inadyn)",
+    ),
+    (
+        "nic.changeip.com",
+        "ChangeIP's update server (ddclient, inadyn)",
+    ),
+    ("ip.changeip.com", "ChangeIP's IP-check service (inadyn)"),
+    ("api.dynu.com", "Dynu's update server (ddclient, inadyn)"),
+    ("checkip.dynu.com", "Dynu's IP-check service (inadyn)"),
+    ("ipv4.dynv6.com", "dynv6's IP-check service (inadyn)"),
+    ("ddns.oray.com", "Oray's update server (inadyn)"),
+    (
+        "update.spdyn.de",
+        "Securepoint spDYN's update server (inadyn)",
+    ),
+    (
+        "checkip4.spdyn.de",
+        "Securepoint spDYN's IP-check service (inadyn)",
+    ),
+    (
+        "freedns.afraid.org",
+        "FreeDNS's site and update server (inadyn)",
+    ),
+];
 
 /// The abuse posture values a catalog may use (`AbusePosture::as_str`).
 const ABUSE_VALUES: [&str; 4] = ["responsive", "slow", "unresponsive", "unknown"];
@@ -141,6 +238,8 @@ struct Entry {
     domain: String,
     allow: bool,
     source: Option<String>,
+    /// The `role` as written, if any.
+    role: Option<String>,
 }
 
 impl Entry {
@@ -204,6 +303,10 @@ fn entries(files: &[CatalogFile]) -> Vec<Entry> {
         let read: Vec<_> = read.collect();
         assert_eq!(raw_entries.len(), read.len(), "{}.toml", file.stem);
         for (raw, (provider, domain, allow, source)) in raw_entries.into_iter().zip(read) {
+            let role = raw
+                .get("role")
+                .and_then(toml::Value::as_str)
+                .map(str::to_string);
             let raw = raw
                 .get("domain")
                 .and_then(toml::Value::as_str)
@@ -216,6 +319,7 @@ fn entries(files: &[CatalogFile]) -> Vec<Entry> {
                 domain,
                 allow,
                 source,
+                role,
             });
         }
     }
@@ -572,6 +676,7 @@ fn made_up(provider: &str, domain: &str, allow: bool) -> Entry {
         domain: domain.to_string(),
         allow,
         source: Some("psl".to_string()),
+        role: allow.then(|| "website".to_string()),
     }
 }
 
@@ -674,6 +779,181 @@ fn vendor_infrastructure_rule_refuses_the_domain_itself_but_not_a_listed_sub_zon
     ];
     let problems = vendor_infrastructure_problems(&entries);
     assert_eq!(problems.len(), 2, "{problems:#?}");
+}
+
+fn role_problems(entries: &[Entry]) -> Vec<String> {
+    entries
+        .iter()
+        .filter_map(|entry| match (entry.allow, entry.role.as_deref()) {
+            (true, Some(role)) if ROLE_VALUES.contains(&role) => None,
+            (true, _) => Some(format!(
+                "{}: an allow entry states its `role`, one of {ROLE_VALUES:?}",
+                entry.at()
+            )),
+            (false, None) => None,
+            (false, Some(_)) => Some(format!("{}: only allow entries have a `role`", entry.at())),
+        })
+        .collect()
+}
+
+#[test]
+fn every_allow_entry_states_what_it_carves_out() {
+    assert_none("roles", role_problems(&entries(&catalog_files())));
+}
+
+#[test]
+fn role_rule_wants_a_known_role_on_allow_entries_only() {
+    let mut entries = vec![
+        made_up("a", "a.example", false),
+        made_up("a", "www.a.example", true),
+    ];
+    assert_eq!(role_problems(&entries), Vec::<String>::new());
+    entries[1].role = None;
+    entries.push(Entry {
+        role: Some("mirror".to_string()),
+        ..made_up("a", "ip.a.example", true)
+    });
+    entries.push(Entry {
+        role: Some("website".to_string()),
+        ..made_up("b", "b.example", false)
+    });
+    assert_eq!(role_problems(&entries).len(), 3);
+}
+
+// ---- providers' own infrastructure ---------------------------------------------------
+
+/// The host of an http(s) URL.
+fn url_host(url: &str) -> &str {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    rest.split(['/', ':', '?', '#']).next().unwrap_or_default()
+}
+
+/// Website hosts that get a block verdict. A host that is itself a base domain (the
+/// provider's site on the apex of its user zone, no sub-domain labels) is the one case an
+/// allow entry cannot carve out, since it would cover every user name; it is reported
+/// separately by `apex_websites`.
+fn website_problems(matcher: &Matcher) -> Vec<String> {
+    matcher
+        .providers()
+        .iter()
+        .filter_map(|provider| {
+            let host = url_host(provider.website()?);
+            let hit = matcher.find_host(host)?;
+            (hit.verdict() == Verdict::Block && hit.sub_labels() > 0).then(|| {
+                format!(
+                    "provider '{}': its website host {host} gets a block verdict from {}: add \
+                     an allow entry with role = \"website\"",
+                    provider.id(),
+                    matcher.provider(hit.provider()).id()
+                )
+            })
+        })
+        .collect()
+}
+
+/// Providers whose website host is one of their own base domains.
+fn apex_websites(matcher: &Matcher) -> Vec<String> {
+    matcher
+        .providers()
+        .iter()
+        .filter_map(|provider| {
+            let host = url_host(provider.website()?);
+            let hit = matcher.find_host(host)?;
+            (hit.verdict() == Verdict::Block && hit.sub_labels() == 0).then(|| host.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn no_provider_website_under_a_base_domain_gets_a_block_verdict() {
+    assert_none("websites", website_problems(Matcher::default_ref()));
+}
+
+/// The websites on the apex of a user zone, known and listed in docs/catalog.md: a change
+/// here means a provider moved its site (update the list and the doc) or a new provider
+/// has one (say so in the doc).
+const APEX_WEBSITES: &[&str] = &[
+    "anondns.net",
+    "ddo.jp",
+    "dnsupdate.info",
+    "dy.fi",
+    "dynamic.name",
+    "dyndnss.net",
+    "freemyip.com",
+    "ipv64.net",
+    "myonlineportal.net",
+    "rslvd.net",
+    "sandcats.io",
+];
+
+#[test]
+fn websites_on_the_apex_of_a_user_zone_are_the_documented_ones() {
+    let mut found = apex_websites(Matcher::default_ref());
+    found.sort();
+    assert_eq!(found, APEX_WEBSITES);
+}
+
+#[test]
+fn website_rule_catches_a_site_under_a_base_and_not_one_carved_out() {
+    let catalog = Catalog::parse(
+        r#"
+[[provider]]
+id = "a"
+name = "A"
+website = "https://www.a.example/"
+entries = [{ domain = "a.example" }]
+
+[[provider]]
+id = "b"
+name = "B"
+website = "https://www.b.example/"
+entries = [{ domain = "b.example" }, { domain = "www.b.example", allow = true }]
+
+[[provider]]
+id = "c"
+name = "C"
+website = "https://c.example/"
+entries = [{ domain = "c.example" }]
+"#,
+        ddns_core::CatalogFormat::Toml,
+        "t.toml",
+    )
+    .unwrap();
+    let matcher = Matcher::new(&catalog).unwrap();
+    let problems = website_problems(&matcher);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(problems[0].contains("www.a.example"));
+    assert_eq!(apex_websites(&matcher), ["c.example"]);
+}
+
+#[test]
+fn documented_provider_infrastructure_gets_no_block_verdict() {
+    let matcher = Matcher::default_ref();
+    let problems: Vec<String> = PROVIDER_INFRASTRUCTURE
+        .iter()
+        .filter_map(|&(host, what)| {
+            let hit = matcher.find_host(host)?;
+            (hit.verdict() == Verdict::Block).then(|| {
+                format!(
+                    "{host} ({what}) gets a block verdict from {}: add an allow entry",
+                    matcher.provider(hit.provider()).id()
+                )
+            })
+        })
+        .collect();
+    assert_none("provider infrastructure", problems);
+    // The list is worth checking only while much of it lies under block entries.
+    let carved_out = PROVIDER_INFRASTRUCTURE
+        .iter()
+        .filter(|(host, _)| matcher.find_host(host).is_some())
+        .count();
+    assert!(
+        carved_out >= 20,
+        "only {carved_out} hosts are under entries"
+    );
 }
 
 // ---- the Public Suffix List ----------------------------------------------------------

@@ -220,7 +220,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 (false, true) => providers::ProvidersFormat::Markdown,
                 (false, false) => providers::ProvidersFormat::Text,
             };
-            providers::providers(&load(list)?, format, class)
+            providers::providers(&load(list)?, format, class, list.is_none())
         }
         Command::Compile {
             inputs,

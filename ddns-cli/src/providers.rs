@@ -18,6 +18,9 @@ struct ProviderRow<'a> {
     abuse: &'static str,
     class: &'static str,
     status: &'static str,
+    /// Only known for the embedded default catalog (compiled lists do not store it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operator: Option<&'static str>,
     free_subdomains: bool,
     block_entries: u32,
     allow_entries: u32,
@@ -38,11 +41,13 @@ pub(crate) enum ProvidersFormat {
     Markdown,
 }
 
-/// Prints the providers of `matcher`, only those of `class` when one is given.
+/// Prints the providers of `matcher`, only those of `class` when one is given. `default`
+/// says the list is the embedded default one, whose operators are known.
 pub(crate) fn providers(
     matcher: &Matcher,
     format: ProvidersFormat,
     class: Option<ProviderClass>,
+    default: bool,
 ) -> Result<ExitCode, Failure> {
     let rows: Vec<ProviderRow<'_>> = matcher
         .providers()
@@ -56,6 +61,11 @@ pub(crate) fn providers(
             abuse: p.abuse().as_str(),
             class: p.class().as_str(),
             status: p.status().as_str(),
+            operator: if default {
+                ddns_core::default_operator(p.id())
+            } else {
+                None
+            },
             free_subdomains: p.offers_free_subdomains(),
             block_entries: p.block_entries(),
             allow_entries: p.allow_entries(),

@@ -151,6 +151,41 @@ fn providers_prints_a_table_and_json() {
 }
 
 #[test]
+fn providers_of_the_default_list_have_a_class_a_status_and_known_operators() {
+    let out = ddns(&["providers", "--json"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let providers = json["providers"].as_array().unwrap();
+    assert!(providers.len() >= 100);
+    for p in providers {
+        assert_ne!(p["class"], "unclassified", "{p}");
+        assert!(["active", "legacy", "closed"].contains(&p["status"].as_str().unwrap()));
+    }
+    let by_id = |id: &str| providers.iter().find(|p| p["id"] == id).unwrap();
+    assert_eq!(by_id("netcraze")["operator"], "Keenetic");
+    assert_eq!(by_id("keenetic")["operator"], "Keenetic");
+    assert!(by_id("duckdns").get("operator").is_none());
+
+    let out = ddns(
+        &["providers", "--json", "--class", "business-firewall"],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let classes: Vec<&str> = json["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["class"].as_str().unwrap())
+        .collect();
+    assert!(!classes.is_empty());
+    assert!(
+        classes.iter().all(|c| *c == "business-firewall"),
+        "{classes:?}"
+    );
+    assert_eq!(json["provider_count"], classes.len());
+}
+
+#[test]
 fn providers_markdown_prints_a_table_sorted_by_id_with_totals() {
     let catalog = temp(
         "markdown.toml",

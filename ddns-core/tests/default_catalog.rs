@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use ddns_core::{AbusePosture, Catalog, Matcher, Verdict};
+use ddns_core::{AbusePosture, Catalog, Matcher, ProviderClass, ProviderStatus, Verdict};
 
 /// The snapshot of the upstream Public Suffix List the `psl` sources are checked against,
 /// relative to the crate.
@@ -21,6 +21,15 @@ const PSL_SNAPSHOT: &str = "tests/data/psl-2026-08-19.dat";
 
 /// The status values a catalog may use (`ProviderStatus::as_str`).
 const STATUS_VALUES: [&str; 3] = ["active", "legacy", "closed"];
+
+/// The classes a default-catalog provider may state (`ProviderClass::as_str`, without
+/// `unclassified`, which is only for lists that do not say).
+const CLASS_VALUES: [&str; 4] = [
+    "free-anonymous",
+    "device-assigned",
+    "business-firewall",
+    "paid",
+];
 
 /// The roles an allow entry may state (`EntryRole::as_str`).
 const ROLE_VALUES: [&str; 6] = [
@@ -393,6 +402,18 @@ fn provider_problems(stem: &str, raw: &toml::Table) -> Vec<String> {
                 "{at}: `status` must be written out as one of {STATUS_VALUES:?}"
             ));
         }
+        if !text("class").is_some_and(|class| CLASS_VALUES.contains(&class)) {
+            problems.push(format!(
+                "{at}: `class` must be written out as one of {CLASS_VALUES:?}"
+            ));
+        }
+        if provider.contains_key("operator")
+            && text("operator").is_none_or(|op| op.trim().is_empty() || op.trim() != op)
+        {
+            problems.push(format!(
+                "{at}: `operator`, when present, must be a non-empty, trimmed string"
+            ));
+        }
         if !text("abuse").is_some_and(|abuse| ABUSE_VALUES.contains(&abuse)) {
             problems.push(format!(
                 "{at}: `abuse` must be written out as one of {ABUSE_VALUES:?}"
@@ -433,6 +454,8 @@ name = "Acme"
 website = "www.acme.example"
 country = "de"
 abuse = "sometimes"
+class = "unclassified"
+operator = " "
 entries = []
 "#,
     )
@@ -444,6 +467,8 @@ entries = []
         "`country`",
         "`free_subdomains`",
         "`status`",
+        "`class`",
+        "`operator`",
         "`abuse`",
         "`abuse_reason`",
         "no entries",
@@ -1268,6 +1293,7 @@ type Summary = (
     Option<String>,
     Option<String>,
     AbusePosture,
+    (ProviderClass, ProviderStatus),
     bool,
     u32,
     u32,
@@ -1285,6 +1311,7 @@ fn the_embedded_default_list_has_the_providers_and_entry_counts_of_the_files() {
                 p.website.clone(),
                 p.country.clone(),
                 p.abuse,
+                (p.class, p.status),
                 p.free_subdomains,
                 block,
                 allow,
@@ -1301,6 +1328,7 @@ fn the_embedded_default_list_has_the_providers_and_entry_counts_of_the_files() {
                 p.website().map(str::to_string),
                 p.country().map(str::to_string),
                 p.abuse(),
+                (p.class(), p.status()),
                 p.offers_free_subdomains(),
                 p.block_entries(),
                 p.allow_entries(),

@@ -269,6 +269,10 @@ pub struct CatalogProvider {
     pub abuse: AbusePosture,
     /// Why `abuse` has its value.
     pub abuse_reason: Option<String>,
+    /// Where to report abuse of its names, as it publishes it: the URL of its abuse page or
+    /// form, or `mailto:` and an address, optionally followed by a note. Catalog and JSON
+    /// only: compiled lists do not store it.
+    pub abuse_contact: Option<String>,
     /// Its base domains (block entries) and exceptions (allow entries).
     pub entries: Vec<CatalogEntry>,
     /// Where it was defined.
@@ -292,6 +296,7 @@ impl CatalogProvider {
             operator: None,
             abuse: AbusePosture::Unknown,
             abuse_reason: None,
+            abuse_contact: None,
             entries: Vec::new(),
             origin: None,
             placeholder: false,
@@ -630,6 +635,7 @@ impl Catalog {
                     operator: p.operator.clone(),
                     abuse: p.abuse,
                     abuse_reason: p.abuse_reason.clone(),
+                    abuse_contact: p.abuse_contact.clone(),
                     entries: p
                         .entries
                         .iter()
@@ -761,6 +767,8 @@ struct ProviderRepr<S> {
     abuse: AbusePosture,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     abuse_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    abuse_contact: Option<String>,
     #[serde(default)]
     entries: Vec<EntryRepr<S>>,
 }
@@ -857,6 +865,7 @@ fn from_repr<S: Located>(
             operator: provider.operator,
             abuse: provider.abuse,
             abuse_reason: provider.abuse_reason,
+            abuse_contact: provider.abuse_contact,
             entries,
             origin: Some(origin),
             placeholder: false,
@@ -954,6 +963,7 @@ class = "free-anonymous"
 operator = "Duck"
 abuse = "responsive"
 abuse_reason = "test"
+abuse_contact = "mailto:abuse@duckdns.example"
 entries = [
   { domain = "DuckDNS.org", source = "psl" },
   { domain = "www.duckdns.org", allow = true, source = "site", role = "website" },
@@ -968,7 +978,7 @@ entries = [
         assert_eq!(provider.entries[0].domain, "duckdns.org");
         assert_eq!(
             provider.entries[0].origin.as_ref().unwrap().to_string(),
-            "a.toml:13"
+            "a.toml:14"
         );
         assert!(provider.entries[1].allow);
     }
@@ -987,6 +997,8 @@ entries = [
                 (b.status, b.class, &b.operator)
             );
             assert_eq!(b.status, ProviderStatus::Legacy);
+            assert_eq!(a.abuse_contact, b.abuse_contact);
+            assert!(b.abuse_contact.is_some());
             assert_eq!(b.class, ProviderClass::FreeAnonymous);
             let domains = |p: &CatalogProvider| {
                 p.entries
@@ -1024,7 +1036,7 @@ entries = [
         let err = Catalog::parse(&bad_domain, CatalogFormat::Toml, "a.toml").unwrap_err();
         assert_eq!(err.kind(), CatalogErrorKind::InvalidDomain);
         assert!(
-            err.to_string().starts_with("a.toml:14: 'www..duckdns.org'"),
+            err.to_string().starts_with("a.toml:15: 'www..duckdns.org'"),
             "{err}"
         );
 

@@ -414,6 +414,19 @@ fn provider_problems(stem: &str, raw: &toml::Table) -> Vec<String> {
                 "{at}: `operator`, when present, must be a non-empty, trimmed string"
             ));
         }
+        if provider.contains_key("abuse_contact")
+            && !text("abuse_contact").is_some_and(|contact| {
+                let first = contact.split_whitespace().next().unwrap_or_default();
+                is_web_url(first)
+                    || first
+                        .strip_prefix("mailto:")
+                        .is_some_and(|address| address.contains('@'))
+            })
+        {
+            problems.push(format!(
+                "{at}: `abuse_contact` must start with an http(s) URL or mailto:ADDRESS"
+            ));
+        }
         if !text("abuse").is_some_and(|abuse| ABUSE_VALUES.contains(&abuse)) {
             problems.push(format!(
                 "{at}: `abuse` must be written out as one of {ABUSE_VALUES:?}"
@@ -456,6 +469,7 @@ country = "de"
 abuse = "sometimes"
 class = "unclassified"
 operator = " "
+abuse_contact = "abuse@acme.example"
 entries = []
 "#,
     )
@@ -469,6 +483,7 @@ entries = []
         "`status`",
         "`class`",
         "`operator`",
+        "`abuse_contact`",
         "`abuse`",
         "`abuse_reason`",
         "no entries",
@@ -978,6 +993,83 @@ fn documented_provider_infrastructure_gets_no_block_verdict() {
     assert!(
         carved_out >= 20,
         "only {carved_out} hosts are under entries"
+    );
+}
+
+// ---- prevalence data ------------------------------------------------------------------
+
+/// The prevalence file (see docs/catalog.md, "Prevalence").
+const PREVALENCE: &str = "data/prevalence-maltrail.tsv";
+
+/// Problems with the prevalence file: its header must name the feed's commit and date, and
+/// each row a provider of the catalog with at least one host and one family (a host listed
+/// in several trail files counts once, for each family).
+fn prevalence_problems(text: &str, ids: &HashSet<String>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let source = text.lines().find(|line| line.starts_with("# Source:"));
+    let names_commit = source.is_some_and(|line| {
+        line.split_whitespace()
+            .any(|word| word.len() == 40 && word.bytes().all(|b| b.is_ascii_hexdigit()))
+            && line.contains("(committed ")
+    });
+    if !names_commit {
+        problems.push(format!(
+            "{PREVALENCE}: a `# Source:` line must name the feed's commit (40 hex digits) and \
+             `(committed DATE)`"
+        ));
+    }
+    let mut seen = HashSet::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let at = format!("{PREVALENCE}:{}", index + 1);
+        let fields: Vec<&str> = line.split('\t').collect();
+        let numbers = fields
+            .get(1..3)
+            .map(|n| (n[0].parse::<u64>(), n[1].parse::<u64>()));
+        match (fields.len(), numbers) {
+            (3, Some((Ok(hosts), Ok(families)))) if hosts >= 1 && families >= 1 => {}
+            _ => problems.push(format!(
+                "{at}: a row is PROVIDER<TAB>HOSTS<TAB>FAMILIES, both counts at least 1"
+            )),
+        }
+        if !ids.contains(fields[0]) {
+            problems.push(format!("{at}: '{}' is no catalog provider", fields[0]));
+        }
+        if !seen.insert(fields[0]) {
+            problems.push(format!("{at}: '{}' is listed twice", fields[0]));
+        }
+    }
+    problems
+}
+
+#[test]
+fn prevalence_data_names_its_source_and_catalog_providers_only() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(PREVALENCE);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    let ids: HashSet<String> = catalog_files()
+        .iter()
+        .flat_map(|file| file.catalog.providers().iter().map(|p| p.id.clone()))
+        .collect();
+    assert_none("prevalence", prevalence_problems(&text, &ids));
+}
+
+#[test]
+fn prevalence_rule_catches_unknown_providers_bad_rows_and_a_missing_source() {
+    let ids = HashSet::from(["a".to_string()]);
+    let good = format!(
+        "# Source: x {} (committed 2026-01-01)\na\t3\t2\n",
+        "0".repeat(40)
+    );
+    assert_eq!(prevalence_problems(&good, &ids), Vec::<String>::new());
+    let bad = "b\t1\t1\na\t0\t2\na\tx\n";
+    assert_eq!(
+        prevalence_problems(bad, &ids).len(),
+        5,
+        "{:#?}",
+        prevalence_problems(bad, &ids)
     );
 }
 

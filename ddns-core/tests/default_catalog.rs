@@ -265,7 +265,13 @@ struct CatalogFile {
     catalog: Catalog,
 }
 
-fn catalog_files() -> Vec<CatalogFile> {
+/// The catalog files, read once for all tests of this file.
+fn catalog_files() -> &'static [CatalogFile] {
+    static FILES: std::sync::OnceLock<Vec<CatalogFile>> = std::sync::OnceLock::new();
+    FILES.get_or_init(read_catalog_files)
+}
+
+fn read_catalog_files() -> Vec<CatalogFile> {
     let dir = catalog_dir();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()))
@@ -561,7 +567,7 @@ fn entry_name_problems(entries: &[Entry]) -> Vec<String> {
 fn every_entry_is_written_as_a_lower_case_host_name() {
     assert_none(
         "entry domains",
-        entry_name_problems(&entries(&catalog_files())),
+        entry_name_problems(&entries(catalog_files())),
     );
 }
 
@@ -617,7 +623,7 @@ fn source_problems(entries: &[Entry]) -> Vec<String> {
 
 #[test]
 fn every_entry_names_its_source_as_psl_or_a_url() {
-    assert_none("entry sources", source_problems(&entries(&catalog_files())));
+    assert_none("entry sources", source_problems(&entries(catalog_files())));
 }
 
 #[test]
@@ -658,7 +664,7 @@ fn duplicate_problems(entries: &[Entry]) -> Vec<String> {
 
 #[test]
 fn no_domain_is_listed_twice() {
-    assert_none("duplicates", duplicate_problems(&entries(&catalog_files())));
+    assert_none("duplicates", duplicate_problems(&entries(catalog_files())));
 }
 
 /// The nearest entry strictly enclosing `domain` (its longest listed proper suffix).
@@ -705,7 +711,7 @@ fn nesting_problems(entries: &[Entry]) -> Vec<String> {
 
 #[test]
 fn no_block_entry_nests_under_a_block_entry_of_its_provider_and_allow_entries_are_exceptions() {
-    assert_none("nesting", nesting_problems(&entries(&catalog_files())));
+    assert_none("nesting", nesting_problems(&entries(catalog_files())));
 }
 
 fn made_up(provider: &str, domain: &str, allow: bool) -> Entry {
@@ -772,7 +778,7 @@ fn not_ddns_problems(entries: &[Entry]) -> Vec<String> {
 
 #[test]
 fn no_entry_is_a_hosting_tunnel_isp_or_corporate_domain() {
-    assert_none("not DDNS", not_ddns_problems(&entries(&catalog_files())));
+    assert_none("not DDNS", not_ddns_problems(&entries(catalog_files())));
 }
 
 #[test]
@@ -806,7 +812,7 @@ fn vendor_infrastructure_problems(entries: &[Entry]) -> Vec<String> {
 fn no_entry_is_a_vendor_domain_the_curation_left_out() {
     assert_none(
         "vendor infrastructure",
-        vendor_infrastructure_problems(&entries(&catalog_files())),
+        vendor_infrastructure_problems(&entries(catalog_files())),
     );
 }
 
@@ -838,7 +844,7 @@ fn role_problems(entries: &[Entry]) -> Vec<String> {
 
 #[test]
 fn every_allow_entry_states_what_it_carves_out() {
-    assert_none("roles", role_problems(&entries(&catalog_files())));
+    assert_none("roles", role_problems(&entries(catalog_files())));
 }
 
 #[test]
@@ -1294,7 +1300,7 @@ fn entries_sourced_from_psl_are_rules_of_its_private_section() {
     let psl = PublicSuffixList::snapshot();
     assert_none(
         "psl sources",
-        psl_source_problems(&entries(&catalog_files()), &psl),
+        psl_source_problems(&entries(catalog_files()), &psl),
     );
 }
 
@@ -1303,7 +1309,7 @@ fn no_entry_is_a_public_suffix_of_the_icann_section() {
     let psl = PublicSuffixList::snapshot();
     assert_none(
         "ICANN suffixes",
-        icann_problems(&entries(&catalog_files()), &psl),
+        icann_problems(&entries(catalog_files()), &psl),
     );
 }
 

@@ -50,4 +50,19 @@ fn main() {
     format::read_layout(&bytes, true).expect("the compiled default list reads back");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("default.ddns"), bytes).expect("write default.ddns");
+
+    // Compiled lists do not hold a provider's operator (brand grouping), so the default
+    // catalog's are embedded as a table of their own, sorted by provider id.
+    let mut operators: Vec<(&str, &str)> = catalog
+        .providers()
+        .iter()
+        .filter_map(|p| Some((p.id.as_str(), p.operator.as_deref()?)))
+        .collect();
+    operators.sort_unstable();
+    let table: String = operators
+        .iter()
+        .map(|(id, operator)| format!("({id:?}, {operator:?}),\n"))
+        .collect();
+    std::fs::write(out.join("operators.rs"), format!("&[\n{table}]\n"))
+        .expect("write operators.rs");
 }

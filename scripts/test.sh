@@ -7,8 +7,6 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests read or run. Installed only when missing.
 packages=()
-# The Public Suffix List: evidence for the default catalog's psl-sourced entries.
-[ -f /usr/share/publicsuffix/public_suffix_list.dat ] || packages+=(publicsuffix)
 # libclang and clang's own headers: bindgen reads include/ddns.h in the tests crate. (A
 # fresh machine may carry libclang-cpp, which bindgen cannot use: ask dpkg for the package.)
 dpkg -s libclang-dev >/dev/null 2>&1 || packages+=(libclang-dev)

@@ -75,6 +75,10 @@ enum Command {
         /// docs/catalog.md).
         #[arg(long, conflicts_with = "json")]
         markdown: bool,
+        /// List only the providers of this class: unclassified, free-anonymous,
+        /// device-assigned, business-firewall or paid (see docs/catalog.md).
+        #[arg(long, value_name = "CLASS", value_parser = parse_class)]
+        class: Option<ddns_core::ProviderClass>,
     },
     /// Compile catalogs and plain lists into one list file for `--list` and the C library.
     Compile {
@@ -190,18 +194,33 @@ fn main() -> ExitCode {
     }
 }
 
+/// A provider class named on the command line.
+fn parse_class(name: &str) -> Result<ddns_core::ProviderClass, String> {
+    ddns_core::ProviderClass::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = ddns_core::ProviderClass::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
+        format!("unknown class '{name}'; one of {}", names.join(", "))
+    })
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let list = cli.list.as_deref();
     refuse_list_on_stdin(list, &cli.command)?;
     match cli.command {
         Command::Check { json, names } => check::check(&load(list)?, json, names),
-        Command::Providers { json, markdown } => {
+        Command::Providers {
+            json,
+            markdown,
+            class,
+        } => {
             let format = match (json, markdown) {
                 (true, _) => providers::ProvidersFormat::Json,
                 (false, true) => providers::ProvidersFormat::Markdown,
                 (false, false) => providers::ProvidersFormat::Text,
             };
-            providers::providers(&load(list)?, format)
+            providers::providers(&load(list)?, format, class, list.is_none())
         }
         Command::Compile {
             inputs,

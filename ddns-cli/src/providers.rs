@@ -3,7 +3,7 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use ddns_core::Matcher;
+use ddns_core::{Matcher, ProviderClass};
 use serde::Serialize;
 
 use crate::failure::Failure;
@@ -16,6 +16,11 @@ struct ProviderRow<'a> {
     website: Option<&'a str>,
     country: Option<&'a str>,
     abuse: &'static str,
+    class: &'static str,
+    status: &'static str,
+    /// Only known for the embedded default catalog (compiled lists do not store it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operator: Option<&'static str>,
     free_subdomains: bool,
     block_entries: u32,
     allow_entries: u32,
@@ -36,16 +41,31 @@ pub(crate) enum ProvidersFormat {
     Markdown,
 }
 
-pub(crate) fn providers(matcher: &Matcher, format: ProvidersFormat) -> Result<ExitCode, Failure> {
+/// Prints the providers of `matcher`, only those of `class` when one is given. `default`
+/// says the list is the embedded default one, whose operators are known.
+pub(crate) fn providers(
+    matcher: &Matcher,
+    format: ProvidersFormat,
+    class: Option<ProviderClass>,
+    default: bool,
+) -> Result<ExitCode, Failure> {
     let rows: Vec<ProviderRow<'_>> = matcher
         .providers()
         .iter()
+        .filter(|p| class.is_none_or(|class| p.class() == class))
         .map(|p| ProviderRow {
             id: p.id(),
             name: p.name(),
             website: p.website(),
             country: p.country(),
             abuse: p.abuse().as_str(),
+            class: p.class().as_str(),
+            status: p.status().as_str(),
+            operator: if default {
+                ddns_core::default_operator(p.id())
+            } else {
+                None
+            },
             free_subdomains: p.offers_free_subdomains(),
             block_entries: p.block_entries(),
             allow_entries: p.allow_entries(),
@@ -81,17 +101,19 @@ fn write_table(out: &mut impl Write, rows: &[ProviderRow<'_>], entry_count: u64)
         .max(4);
     writeln!(
         out,
-        "{:id_width$}  {:name_width$}  {:>6}  {:>5}  {:12}  FREE",
-        "ID", "NAME", "BLOCK", "ALLOW", "ABUSE"
+        "{:id_width$}  {:name_width$}  {:>6}  {:>5}  {:17}  {:6}  {:12}  FREE",
+        "ID", "NAME", "BLOCK", "ALLOW", "CLASS", "STATUS", "ABUSE"
     )?;
     for row in rows {
         writeln!(
             out,
-            "{:id_width$}  {:name_width$}  {:>6}  {:>5}  {:12}  {}",
+            "{:id_width$}  {:name_width$}  {:>6}  {:>5}  {:17}  {:6}  {:12}  {}",
             row.id,
             row.name,
             row.block_entries,
             row.allow_entries,
+            row.class,
+            row.status,
             row.abuse,
             if row.free_subdomains { "yes" } else { "no" }
         )?;
@@ -105,9 +127,12 @@ fn write_markdown(out: &mut impl Write, mut rows: Vec<ProviderRow<'_>>) -> io::R
     rows.sort_by(|a, b| a.id.cmp(b.id));
     writeln!(
         out,
-        "| Provider id | Name | Country | Free sub-domains | Abuse posture | Block entries | Allow entries |"
+        "| Provider id | Name | Country | Class | Status | Free sub-domains | Abuse posture | Block entries | Allow entries |"
     )?;
-    writeln!(out, "| --- | --- | --- | --- | --- | ---: | ---: |")?;
+    writeln!(
+        out,
+        "| --- | --- | --- | --- | --- | --- | --- | ---: | ---: |"
+    )?;
     for row in &rows {
         let name = match row.website {
             Some(url) => format!("[{}]({})", markdown_text(row.name), markdown_url(url)),
@@ -115,9 +140,11 @@ fn write_markdown(out: &mut impl Write, mut rows: Vec<ProviderRow<'_>>) -> io::R
         };
         writeln!(
             out,
-            "| {} | {name} | {} | {} | {} | {} | {} |",
+            "| {} | {name} | {} | {} | {} | {} | {} | {} | {} |",
             markdown_id(row.id),
             row.country.map_or_else(|| "-".to_string(), markdown_text),
+            row.class,
+            row.status,
             if row.free_subdomains { "yes" } else { "no" },
             row.abuse,
             row.block_entries,

@@ -133,9 +133,9 @@ fn providers_prints_a_table_and_json() {
     let out = ddns(&["providers", "--list", list], None);
     assert_eq!(
         text(&out.stdout),
-        "ID       NAME      BLOCK  ALLOW  ABUSE         FREE\n\
-         duckdns  duckdns       1      1  unknown       no\n\
-         noip     noip          1      0  unknown       no\n\
+        "ID       NAME      BLOCK  ALLOW  CLASS              STATUS  ABUSE         FREE\n\
+         duckdns  duckdns       1      1  unclassified       active  unknown       no\n\
+         noip     noip          1      0  unclassified       active  unknown       no\n\
          2 providers, 3 entries\n"
     );
     assert_eq!(out.status.code(), Some(0));
@@ -146,6 +146,43 @@ fn providers_prints_a_table_and_json() {
     assert_eq!(json["entry_count"], 3);
     assert_eq!(json["providers"][0]["id"], "duckdns");
     assert_eq!(json["providers"][0]["allow_entries"], 1);
+    assert_eq!(json["providers"][0]["class"], "unclassified");
+    assert_eq!(json["providers"][0]["status"], "active");
+}
+
+#[test]
+fn providers_of_the_default_list_have_a_class_a_status_and_known_operators() {
+    let out = ddns(&["providers", "--json"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let providers = json["providers"].as_array().unwrap();
+    assert!(providers.len() >= 100);
+    for p in providers {
+        assert_ne!(p["class"], "unclassified", "{p}");
+        assert!(["active", "legacy", "closed"].contains(&p["status"].as_str().unwrap()));
+    }
+    let by_id = |id: &str| providers.iter().find(|p| p["id"] == id).unwrap();
+    assert_eq!(by_id("netcraze")["operator"], "Keenetic");
+    assert_eq!(by_id("keenetic")["operator"], "Keenetic");
+    assert!(by_id("duckdns").get("operator").is_none());
+
+    let out = ddns(
+        &["providers", "--json", "--class", "business-firewall"],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let classes: Vec<&str> = json["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["class"].as_str().unwrap())
+        .collect();
+    assert!(!classes.is_empty());
+    assert!(
+        classes.iter().all(|c| *c == "business-firewall"),
+        "{classes:?}"
+    );
+    assert_eq!(json["provider_count"], classes.len());
 }
 
 #[test]
@@ -163,6 +200,8 @@ name = "Acme DDNS"
 website = "https://acme.example/free (domains)"
 country = "DE"
 free_subdomains = true
+class = "paid"
+status = "legacy"
 abuse = "responsive"
 entries = [
   { domain = "acme-ddns.example" },
@@ -182,10 +221,10 @@ entries = [
     );
     assert_eq!(
         text(&out.stdout),
-        "| Provider id | Name | Country | Free sub-domains | Abuse posture | Block entries | Allow entries |\n\
-         | --- | --- | --- | --- | --- | ---: | ---: |\n\
-         | `acme` | [Acme DDNS](https://acme.example/free%20%28domains%29) | DE | yes | responsive | 2 | 1 |\n\
-         | `zeta` | Zeta \\| Dyn | - | no | unknown | 1 | 0 |\n\
+        "| Provider id | Name | Country | Class | Status | Free sub-domains | Abuse posture | Block entries | Allow entries |\n\
+         | --- | --- | --- | --- | --- | --- | --- | ---: | ---: |\n\
+         | `acme` | [Acme DDNS](https://acme.example/free%20%28domains%29) | DE | paid | legacy | yes | responsive | 2 | 1 |\n\
+         | `zeta` | Zeta \\| Dyn | - | unclassified | active | no | unknown | 1 | 0 |\n\
          \n\
          Total: 2 providers, 4 entries (3 block, 1 allow).\n"
     );
@@ -193,6 +232,29 @@ entries = [
 
     let both = ddns(&["providers", "--markdown", "--json"], None);
     assert_eq!(both.status.code(), Some(2));
+
+    let list = catalog.to_str().unwrap();
+    let paid = ddns(
+        &["providers", "--json", "--class", "paid", "--list", list],
+        None,
+    );
+    assert_eq!(paid.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&paid.stdout).unwrap();
+    let ids: Vec<&str> = json["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["acme"]);
+    let unknown = ddns(&["providers", "--class", "cheap", "--list", list], None);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown.stderr)
+            .contains("unknown class 'cheap'; one of unclassified, free-anonymous"),
+        "{}",
+        text(&unknown.stderr)
+    );
 }
 
 #[test]

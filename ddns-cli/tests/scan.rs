@@ -559,9 +559,9 @@ fn summary_counts_providers_and_clients_with_first_and_last_seen() {
         text(&out.stdout),
         "11 hits in 17 records from 2 inputs, 0 bad records
 
-PROVIDER  NAME     HITS  FIRST SEEN         LAST SEEN
-duckdns   duckdns  7     1709287200.000100  2024-03-01T10:01:00.000001+0000
-noip      noip     4     1709287201.500000  2024-03-01T10:02:00.000002+0000
+PROVIDER  NAME     CLASS         HITS  FIRST SEEN         LAST SEEN
+duckdns   duckdns  unclassified  7     1709287200.000100  2024-03-01T10:01:00.000001+0000
+noip      noip     unclassified  4     1709287201.500000  2024-03-01T10:02:00.000002+0000
 
 CLIENT       HITS  FIRST SEEN                       LAST SEEN
 10.0.0.5     4     1709287200.000100                1709287207.000000
@@ -581,6 +581,8 @@ CLIENT       HITS  FIRST SEEN                       LAST SEEN
     assert_eq!(summary["records"], 17);
     assert_eq!(summary["providers"][0]["id"], "duckdns");
     assert_eq!(summary["providers"][0]["hits"], 7);
+    assert_eq!(summary["providers"][0]["class"], "unclassified");
+    assert_eq!(summary["providers"][0]["status"], "active");
     assert_eq!(
         summary["providers"][1]["last_seen"],
         "2024-03-01T10:02:00.000002+0000"

@@ -68,6 +68,163 @@ impl fmt::Display for AbusePosture {
     }
 }
 
+/// Whether a provider still hands out names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum ProviderStatus {
+    /// Hands out and updates names today.
+    #[default]
+    Active,
+    /// Still runs, but some of its listed domains are no longer offered to new users, or
+    /// only old accounts keep working.
+    Legacy,
+    /// Shut down: names under its domains no longer follow anyone's address. Listed for old
+    /// configurations and logs while the vendor still holds the domains.
+    Closed,
+}
+
+impl ProviderStatus {
+    /// The lower-case name used in catalogs and JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderStatus::Active => "active",
+            ProviderStatus::Legacy => "legacy",
+            ProviderStatus::Closed => "closed",
+        }
+    }
+
+    /// The byte stored in compiled lists (provider record byte 35).
+    pub(crate) fn to_byte(self) -> u8 {
+        match self {
+            ProviderStatus::Active => 0,
+            ProviderStatus::Legacy => 1,
+            ProviderStatus::Closed => 2,
+        }
+    }
+
+    /// Reads a stored byte; `None` for a value this build does not know.
+    pub(crate) fn from_byte(byte: u8) -> Option<ProviderStatus> {
+        match byte {
+            0 => Some(ProviderStatus::Active),
+            1 => Some(ProviderStatus::Legacy),
+            2 => Some(ProviderStatus::Closed),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ProviderStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who gets a host name from a provider, and how: lets an engine weigh a hit (see
+/// `docs/catalog.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ProviderClass {
+    /// Not stated (the default for lists that do not say).
+    #[default]
+    Unclassified,
+    /// Anyone can register names for free with no more than an e-mail address or a
+    /// third-party login: the class abuse concentrates in.
+    FreeAnonymous,
+    /// Names come with a device or product the user owns (router, NAS, camera, recorder,
+    /// self-hosting system), usually assigned or enabled in its settings.
+    DeviceAssigned,
+    /// Names of business firewalls and network appliances, tied to a licensed or managed
+    /// device.
+    BusinessFirewall,
+    /// Names come only with a paid plan or a customer contract.
+    Paid,
+}
+
+impl ProviderClass {
+    /// Every class, in byte order.
+    pub const ALL: [ProviderClass; 5] = [
+        ProviderClass::Unclassified,
+        ProviderClass::FreeAnonymous,
+        ProviderClass::DeviceAssigned,
+        ProviderClass::BusinessFirewall,
+        ProviderClass::Paid,
+    ];
+
+    /// The kebab-case name used in catalogs, JSON output and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderClass::Unclassified => "unclassified",
+            ProviderClass::FreeAnonymous => "free-anonymous",
+            ProviderClass::DeviceAssigned => "device-assigned",
+            ProviderClass::BusinessFirewall => "business-firewall",
+            ProviderClass::Paid => "paid",
+        }
+    }
+
+    /// The class named `name` ([`ProviderClass::as_str`]).
+    pub fn from_name(name: &str) -> Option<ProviderClass> {
+        ProviderClass::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// The byte stored in compiled lists (provider record byte 34).
+    pub(crate) fn to_byte(self) -> u8 {
+        match self {
+            ProviderClass::Unclassified => 0,
+            ProviderClass::FreeAnonymous => 1,
+            ProviderClass::DeviceAssigned => 2,
+            ProviderClass::BusinessFirewall => 3,
+            ProviderClass::Paid => 4,
+        }
+    }
+
+    /// Reads a stored byte; `None` for a value this build does not know.
+    pub(crate) fn from_byte(byte: u8) -> Option<ProviderClass> {
+        ProviderClass::ALL.into_iter().find(|c| c.to_byte() == byte)
+    }
+}
+
+impl fmt::Display for ProviderClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What an allow entry carves out of its provider's base domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum EntryRole {
+    /// The provider's own web site.
+    Website,
+    /// The endpoint update clients send address changes to.
+    Update,
+    /// A service that tells a client its public address (queried by many programs, not
+    /// only the provider's users): an IP-lookup service.
+    IpCheck,
+    /// A cloud API the provider's devices or apps call.
+    Api,
+    /// A name server of the provider's zones.
+    Nameserver,
+    /// Firmware, software or other downloads.
+    Download,
+}
+
+impl EntryRole {
+    /// The kebab-case name used in catalogs and JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryRole::Website => "website",
+            EntryRole::Update => "update",
+            EntryRole::IpCheck => "ip-check",
+            EntryRole::Api => "api",
+            EntryRole::Nameserver => "nameserver",
+            EntryRole::Download => "download",
+        }
+    }
+}
+
 /// Where a provider or an entry was read from, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
@@ -100,10 +257,22 @@ pub struct CatalogProvider {
     pub country: Option<String>,
     /// Whether anyone can get a host name under its domains for free.
     pub free_subdomains: bool,
+    /// Whether it still hands out names.
+    pub status: ProviderStatus,
+    /// Who gets names from it, and how.
+    pub class: ProviderClass,
+    /// The brand or company behind it when several providers share one backend
+    /// (`Keenetic` for Keenetic and Netcraze). Catalog and JSON only: compiled lists do not
+    /// store it.
+    pub operator: Option<String>,
     /// How it acts on abuse reports.
     pub abuse: AbusePosture,
     /// Why `abuse` has its value.
     pub abuse_reason: Option<String>,
+    /// Where to report abuse of its names, as it publishes it: the URL of its abuse page or
+    /// form, or `mailto:` and an address, optionally followed by a note. Catalog and JSON
+    /// only: compiled lists do not store it.
+    pub abuse_contact: Option<String>,
     /// Its base domains (block entries) and exceptions (allow entries).
     pub entries: Vec<CatalogEntry>,
     /// Where it was defined.
@@ -122,8 +291,12 @@ impl CatalogProvider {
             website: None,
             country: None,
             free_subdomains: false,
+            status: ProviderStatus::Active,
+            class: ProviderClass::Unclassified,
+            operator: None,
             abuse: AbusePosture::Unknown,
             abuse_reason: None,
+            abuse_contact: None,
             entries: Vec::new(),
             origin: None,
             placeholder: false,
@@ -154,6 +327,8 @@ pub struct CatalogEntry {
     pub allow: bool,
     /// Where the fact comes from (`psl`, or the provider's page that lists the domain).
     pub source: Option<String>,
+    /// For an allow entry: what it carves out (web site, update endpoint, IP check...).
+    pub role: Option<EntryRole>,
     /// Where it was read from.
     pub origin: Option<Origin>,
 }
@@ -165,6 +340,7 @@ impl CatalogEntry {
             domain: domain.into(),
             allow: false,
             source: None,
+            role: None,
             origin: None,
         }
     }
@@ -454,8 +630,12 @@ impl Catalog {
                     website: p.website.clone(),
                     country: p.country.clone(),
                     free_subdomains: p.free_subdomains,
+                    status: p.status,
+                    class: p.class,
+                    operator: p.operator.clone(),
                     abuse: p.abuse,
                     abuse_reason: p.abuse_reason.clone(),
+                    abuse_contact: p.abuse_contact.clone(),
                     entries: p
                         .entries
                         .iter()
@@ -463,6 +643,7 @@ impl Catalog {
                             domain: e.domain.clone(),
                             allow: e.allow,
                             source: e.source.clone(),
+                            role: e.role,
                         })
                         .collect(),
                 })
@@ -576,10 +757,18 @@ struct ProviderRepr<S> {
     country: Option<String>,
     #[serde(default)]
     free_subdomains: bool,
+    #[serde(default, skip_serializing_if = "is_default")]
+    status: ProviderStatus,
+    #[serde(default, skip_serializing_if = "is_default")]
+    class: ProviderClass,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    operator: Option<String>,
     #[serde(default)]
     abuse: AbusePosture,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     abuse_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    abuse_contact: Option<String>,
     #[serde(default)]
     entries: Vec<EntryRepr<S>>,
 }
@@ -592,6 +781,12 @@ struct EntryRepr<S> {
     allow: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    role: Option<EntryRole>,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// Gives the text and line of a located string.
@@ -655,6 +850,7 @@ fn from_repr<S: Located>(
                 domain,
                 allow: entry.allow,
                 source: entry.source,
+                role: entry.role,
                 origin: Some(origin),
             });
         }
@@ -664,8 +860,12 @@ fn from_repr<S: Located>(
             website: provider.website,
             country: provider.country,
             free_subdomains: provider.free_subdomains,
+            status: provider.status,
+            class: provider.class,
+            operator: provider.operator,
             abuse: provider.abuse,
             abuse_reason: provider.abuse_reason,
+            abuse_contact: provider.abuse_contact,
             entries,
             origin: Some(origin),
             placeholder: false,
@@ -740,6 +940,7 @@ fn parse_list(text: &str, file: Arc<str>) -> Result<Catalog, CatalogError> {
             domain: domain.to_string(),
             allow,
             source: None,
+            role: None,
             origin: Some(origin),
         };
         catalog.add_entry(provider, entry)?;
@@ -757,11 +958,15 @@ id = "duckdns"
 name = "Duck DNS"
 website = "https://www.duckdns.org/"
 free_subdomains = true
+status = "legacy"
+class = "free-anonymous"
+operator = "Duck"
 abuse = "responsive"
 abuse_reason = "test"
+abuse_contact = "mailto:abuse@duckdns.example"
 entries = [
   { domain = "DuckDNS.org", source = "psl" },
-  { domain = "www.duckdns.org", allow = true, source = "site" },
+  { domain = "www.duckdns.org", allow = true, source = "site", role = "website" },
 ]
 "#;
 
@@ -773,7 +978,7 @@ entries = [
         assert_eq!(provider.entries[0].domain, "duckdns.org");
         assert_eq!(
             provider.entries[0].origin.as_ref().unwrap().to_string(),
-            "a.toml:10"
+            "a.toml:14"
         );
         assert!(provider.entries[1].allow);
     }
@@ -787,14 +992,42 @@ entries = [
             assert_eq!(other.providers().len(), 1);
             let (a, b) = (&catalog.providers()[0], &other.providers()[0]);
             assert_eq!((&a.id, &a.name, a.abuse), (&b.id, &b.name, b.abuse));
+            assert_eq!(
+                (a.status, a.class, &a.operator),
+                (b.status, b.class, &b.operator)
+            );
+            assert_eq!(b.status, ProviderStatus::Legacy);
+            assert_eq!(a.abuse_contact, b.abuse_contact);
+            assert!(b.abuse_contact.is_some());
+            assert_eq!(b.class, ProviderClass::FreeAnonymous);
             let domains = |p: &CatalogProvider| {
                 p.entries
                     .iter()
-                    .map(|e| (e.domain.clone(), e.allow, e.source.clone()))
+                    .map(|e| (e.domain.clone(), e.allow, e.source.clone(), e.role))
                     .collect::<Vec<_>>()
             };
             assert_eq!(domains(a), domains(b));
         }
+    }
+
+    #[test]
+    fn class_and_status_reach_the_compiled_list_and_default_when_unstated() {
+        let catalog = Catalog::parse(TOML, CatalogFormat::Toml, "a.toml").unwrap();
+        let matcher = crate::MatcherBuilder::new().build(&catalog).unwrap();
+        let duck = &matcher.providers()[0];
+        assert_eq!(duck.class(), ProviderClass::FreeAnonymous);
+        assert_eq!(duck.status(), ProviderStatus::Legacy);
+        let plain = Catalog::parse("a.example\n", CatalogFormat::List, "l.txt").unwrap();
+        let matcher = crate::MatcherBuilder::new().build(&plain).unwrap();
+        assert_eq!(matcher.providers()[0].class(), ProviderClass::Unclassified);
+        assert_eq!(matcher.providers()[0].status(), ProviderStatus::Active);
+        for class in ProviderClass::ALL {
+            assert_eq!(ProviderClass::from_name(class.as_str()), Some(class));
+            assert_eq!(ProviderClass::from_byte(class.to_byte()), Some(class));
+        }
+        let bad = TOML.replace("\"legacy\"", "\"gone\"");
+        let err = Catalog::parse(&bad, CatalogFormat::Toml, "a.toml").unwrap_err();
+        assert_eq!(err.kind(), CatalogErrorKind::Syntax);
     }
 
     #[test]
@@ -803,7 +1036,7 @@ entries = [
         let err = Catalog::parse(&bad_domain, CatalogFormat::Toml, "a.toml").unwrap_err();
         assert_eq!(err.kind(), CatalogErrorKind::InvalidDomain);
         assert!(
-            err.to_string().starts_with("a.toml:11: 'www..duckdns.org'"),
+            err.to_string().starts_with("a.toml:15: 'www..duckdns.org'"),
             "{err}"
         );
 

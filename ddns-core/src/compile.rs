@@ -224,6 +224,8 @@ fn write_providers(
             country: provider.country.as_deref().unwrap_or(""),
             abuse: provider.abuse,
             free_subdomains: provider.free_subdomains,
+            class: provider.class,
+            status: provider.status,
             block_count,
             allow_count,
         };

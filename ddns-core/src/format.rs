@@ -31,13 +31,14 @@
 //!
 //! A provider record: four strings (id, name, website, country) as `u32` offset into the
 //! strings section and `u32` length (not counting the NUL), then the abuse posture byte,
-//! a flags byte (bit 0: free sub-domains), two zero bytes, the block entry count, the allow
-//! entry count and four zero bytes.
+//! a flags byte (bit 0: free sub-domains), the class byte, the status byte, the block entry
+//! count, the allow entry count and four zero bytes. Class and status were reserved zero
+//! bytes before; zero reads as `unclassified` and `active`.
 
 use std::fmt;
 use std::ops::Range;
 
-use crate::catalog::AbusePosture;
+use crate::catalog::{AbusePosture, ProviderClass, ProviderStatus};
 
 /// The first eight bytes of every compiled list.
 pub const MAGIC: [u8; 8] = *b"DDNSLIST";
@@ -68,6 +69,8 @@ pub(crate) struct ProviderRecord<'a> {
     pub country: &'a str,
     pub abuse: AbusePosture,
     pub free_subdomains: bool,
+    pub class: ProviderClass,
+    pub status: ProviderStatus,
     pub block_count: u32,
     pub allow_count: u32,
 }
@@ -386,9 +389,13 @@ pub(crate) fn read_provider<'a>(
     if id.is_empty() {
         return Err(bad("empty provider id"));
     }
-    if record[34..36] != [0, 0] || record[44..48] != [0; 4] || record[33] & !1 != 0 {
+    if record[44..48] != [0; 4] || record[33] & !1 != 0 {
         return Err(bad("reserved bytes are not zero"));
     }
+    let class =
+        ProviderClass::from_byte(record[34]).ok_or_else(|| bad("unknown provider class"))?;
+    let status =
+        ProviderStatus::from_byte(record[35]).ok_or_else(|| bad("unknown provider status"))?;
     Ok(ProviderRecord {
         id,
         name: text(1)?,
@@ -396,6 +403,8 @@ pub(crate) fn read_provider<'a>(
         country: text(3)?,
         abuse: AbusePosture::from_byte(record[32]),
         free_subdomains: record[33] & 1 != 0,
+        class,
+        status,
         block_count: u32_at(record, 36),
         allow_count: u32_at(record, 40),
     })
@@ -446,7 +455,8 @@ impl Writer {
         }
         self.records.push(record.abuse.to_byte());
         self.records.push(u8::from(record.free_subdomains));
-        self.records.extend_from_slice(&[0, 0]);
+        self.records.push(record.class.to_byte());
+        self.records.push(record.status.to_byte());
         self.records
             .extend_from_slice(&record.block_count.to_le_bytes());
         self.records

@@ -124,7 +124,7 @@ struct ReadmeExamples;
 
 pub use catalog::{
     AbusePosture, CUSTOM_PROVIDER, Catalog, CatalogEntry, CatalogError, CatalogErrorKind,
-    CatalogFormat, CatalogProvider, Origin,
+    CatalogFormat, CatalogProvider, EntryRole, Origin, ProviderClass, ProviderStatus,
 };
 pub use compile::{BuildError, BuildErrorKind};
 pub use format::{FORMAT_VERSION, LoadError, LoadErrorKind, MAGIC};
@@ -132,4 +132,24 @@ pub use matcher::{
     Entries, EntryId, ListedEntry, Match, Matcher, MatcherBuilder, ProviderId, Verdict,
 };
 pub use provider::Provider;
+
+/// The `operator` of each provider of the embedded default catalog that has one, sorted by
+/// provider id (written by build.rs).
+static DEFAULT_OPERATORS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/operators.rs"));
+
+/// The operator (the brand or company several providers of one backend share, such as
+/// `Keenetic` for Keenetic and Netcraze) of provider `id` in the embedded default catalog.
+/// Compiled lists do not store operators, so this answers for the default catalog only;
+/// `None` for a provider it does not group.
+///
+/// ```
+/// assert_eq!(ddns_core::default_operator("netcraze"), Some("Keenetic"));
+/// assert_eq!(ddns_core::default_operator("duckdns"), None);
+/// ```
+pub fn default_operator(id: &str) -> Option<&'static str> {
+    DEFAULT_OPERATORS
+        .binary_search_by(|(key, _)| (*key).cmp(id))
+        .ok()
+        .map(|at| DEFAULT_OPERATORS[at].1)
+}
 pub use reload::{MatcherGuard, ReloadableMatcher};

@@ -294,6 +294,8 @@ impl Matcher {
                     country: with_nul(record.country),
                     abuse: record.abuse,
                     free_subdomains: record.free_subdomains,
+                    class: record.class,
+                    status: record.status,
                     block_entries: record.block_count,
                     allow_entries: record.allow_count,
                 })

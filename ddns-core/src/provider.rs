@@ -2,7 +2,7 @@
 
 use std::ffi::CStr;
 
-use crate::catalog::AbusePosture;
+use crate::catalog::{AbusePosture, ProviderClass, ProviderStatus};
 
 /// A provider as a matcher holds it. Strings are kept NUL-terminated so the C ABI can hand
 /// them out without copying (the `*_c` accessors, hidden from these docs, are for ddns-ffi).
@@ -14,6 +14,8 @@ pub struct Provider {
     pub(crate) country: Box<str>,
     pub(crate) abuse: AbusePosture,
     pub(crate) free_subdomains: bool,
+    pub(crate) class: ProviderClass,
+    pub(crate) status: ProviderStatus,
     pub(crate) block_entries: u32,
     pub(crate) allow_entries: u32,
 }
@@ -62,6 +64,17 @@ impl Provider {
     /// Whether anyone can get a host name under its domains for free.
     pub fn offers_free_subdomains(&self) -> bool {
         self.free_subdomains
+    }
+
+    /// Who gets names from this provider, and how (`unclassified` when the list does not
+    /// say).
+    pub fn class(&self) -> ProviderClass {
+        self.class
+    }
+
+    /// Whether the provider still hands out names (`active` when the list does not say).
+    pub fn status(&self) -> ProviderStatus {
+        self.status
     }
 
     /// Number of block entries (base domains) of this provider in the list.

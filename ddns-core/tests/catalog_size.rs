@@ -1,14 +1,17 @@
 //! The default catalog meets issue 3's bar (at least 60 providers and 1,000 entries) and must
-//! not shrink. The floors are what the curated data holds today, above the bar. Base domains
-//! (block entries) have a floor of their own, so the allow entries cannot carry the count.
-//! Raise the floors whenever the catalog grows; lower them only with a CURATION-NOTES entry
-//! that says which domain went and why.
+//! not shrink unnoticed. The floors are round numbers just below what the curated data holds,
+//! so adding or retiring a handful of entries does not touch this test. Base domains (block
+//! entries) have a floor of their own, so allow entries cannot carry the count.
+//!
+//! A change that takes the catalog under a floor must lower it here and say in
+//! `data/CURATION-NOTES.md` which domains went and why; raise a floor when the catalog has
+//! grown past the next round number.
 
 use ddns_core::Matcher;
 
-const MIN_PROVIDERS: usize = 60;
-const MIN_ENTRIES: u64 = 1_037;
-const MIN_BASE_DOMAINS: u64 = 1_030;
+const MIN_PROVIDERS: usize = 100;
+const MIN_ENTRIES: u64 = 1_000;
+const MIN_BASE_DOMAINS: u64 = 1_000;
 
 #[test]
 fn default_catalog_meets_the_bar_and_keeps_its_curated_entries() {

@@ -2,9 +2,9 @@
 //! checked on the files themselves: the reader normalises what it reads, so the raw TOML is
 //! checked as well as the catalog `Catalog::read` returns.
 //!
-//! Evidence comes from the Public Suffix List that Debian's `publicsuffix` package installs
-//! (`bash scripts/test.sh` installs it when missing). Without it these tests fail; they never
-//! pass by skipping.
+//! Evidence comes from a dated snapshot of the upstream Public Suffix List kept in the
+//! repository (`tests/data/psl-*.dat`, see `tests/data/README.md`), so the tests need nothing
+//! installed and do not change under them when a distribution updates its copy.
 //!
 //! Each rule is a function returning every violation it finds, so one run lists them all;
 //! each rule also has a test proving, on a small made-up catalog, that it catches what it
@@ -13,9 +13,120 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use ddns_core::{AbusePosture, Catalog, Matcher};
+use ddns_core::{AbusePosture, Catalog, Matcher, ProviderClass, ProviderStatus, Verdict};
 
-const PSL_PATH: &str = "/usr/share/publicsuffix/public_suffix_list.dat";
+/// The snapshot of the upstream Public Suffix List the `psl` sources are checked against,
+/// relative to the crate.
+const PSL_SNAPSHOT: &str = "tests/data/psl-2026-08-19.dat";
+
+/// The status values a catalog may use (`ProviderStatus::as_str`).
+const STATUS_VALUES: [&str; 3] = ["active", "legacy", "closed"];
+
+/// The classes a default-catalog provider may state (`ProviderClass::as_str`, without
+/// `unclassified`, which is only for lists that do not say).
+const CLASS_VALUES: [&str; 4] = [
+    "free-anonymous",
+    "device-assigned",
+    "business-firewall",
+    "paid",
+];
+
+/// The roles an allow entry may state (`EntryRole::as_str`).
+const ROLE_VALUES: [&str; 6] = [
+    "website",
+    "update",
+    "ip-check",
+    "api",
+    "nameserver",
+    "download",
+];
+
+/// Update endpoints, IP-check services, cloud APIs, name servers and download hosts of the
+/// large providers, with where each is documented. Every device or client of the provider
+/// talks to them, so none may get a block verdict: each is either outside every block entry
+/// or carved out by an allow entry (whose own `source` gives the evidence).
+const PROVIDER_INFRASTRUCTURE: &[(&str, &str)] = &[
+    (
+        "members.dyndns.org",
+        "ddclient's and inadyn's dyndns2 update server",
+    ),
+    ("checkip.dyndns.org", "Dyn's IP-check service (ddclient)"),
+    (
+        "update.dedyn.io",
+        "deSEC's update server (inadyn, ddclient, OpenWrt)",
+    ),
+    ("update6.dedyn.io", "deSEC's IPv6 update server (inadyn)"),
+    ("checkipv4.dedyn.io", "deSEC's IP-check service (ddclient)"),
+    (
+        "checkipv6.dedyn.io",
+        "deSEC's IPv6 IP-check service (ddclient)",
+    ),
+    (
+        "ipv4.nsupdate.info",
+        "nsupdate.info's update and IP-check server (inadyn, ddclient)",
+    ),
+    (
+        "ipv6.nsupdate.info",
+        "nsupdate.info's IPv6 update server (inadyn, ddclient)",
+    ),
+    ("www.dy.fi", "dy.fi's update server (inadyn)"),
+    ("checkip.dy.fi", "dy.fi's IP-check service (inadyn)"),
+    ("ip4.dnshome.de", "dnsHome's IP-check service (inadyn)"),
+    ("ipv4.ipv64.net", "IPv64.net's update server (inadyn)"),
+    (
+        "ipv4.myonlineportal.net",
+        "MyOnlinePortal's IP-check service (inadyn)",
+    ),
+    ("members.3322.org", "PubYun's update server (inadyn)"),
+    ("www.mydns.jp", "MyDNS.JP's update server (inadyn, OpenWrt)"),
+    ("ip4.ddnss.de", "ddnss.de's update server (OpenWrt)"),
+    ("free.ddo.jp", "DDO.jp's update server (OpenWrt)"),
+    (
+        "ipv4.duia.ro",
+        "DuiaDNS's update and IP-check server (inadyn)",
+    ),
+    ("www.duckdns.org", "Duck DNS's site and update endpoint"),
+    ("core.api.myqnapcloud.com", "QNAP's myQNAPcloud API"),
+    (
+        "edge.api.myqnapcloud.com",
+        "QNAP's myQNAPcloud API, also the NAS's IP check",
+    ),
+    (
+        "ns1.asuscomm.com",
+        "ASUS's DDNS update server and name server",
+    ),
+    ("download.thecuslink.com", "Thecus's download host"),
+    ("ns1.thecuslink.com", "Thecus's DDNS server"),
+    (
+        "dynupdate.no-ip.com",
+        "No-IP's update server (ddclient, inadyn)",
+    ),
+    (
+        "ip1.dynupdate.no-ip.com",
+        "No-IP's IP-check service (ddclient, inadyn)",
+    ),
+    (
+        "nic.changeip.com",
+        "ChangeIP's update server (ddclient, inadyn)",
+    ),
+    ("ip.changeip.com", "ChangeIP's IP-check service (inadyn)"),
+    ("api.dynu.com", "Dynu's update server (ddclient, inadyn)"),
+    ("checkip.dynu.com", "Dynu's IP-check service (inadyn)"),
+    ("ipv4.dynv6.com", "dynv6's IP-check service (inadyn)"),
+    ("ddns.oray.com", "Oray's update server (inadyn)"),
+    (
+        "update.spdyn.de",
+        "Securepoint spDYN's update server (inadyn)",
+    ),
+    (
+        "checkip4.spdyn.de",
+        "Securepoint spDYN's IP-check service (inadyn)",
+    ),
+    (
+        "freedns.afraid.org",
+        "FreeDNS's site and update server (inadyn)",
+    ),
+];
 
 /// The abuse posture values a catalog may use (`AbusePosture::as_str`).
 const ABUSE_VALUES: [&str; 4] = ["responsive", "slow", "unresponsive", "unknown"];
@@ -136,6 +247,8 @@ struct Entry {
     domain: String,
     allow: bool,
     source: Option<String>,
+    /// The `role` as written, if any.
+    role: Option<String>,
 }
 
 impl Entry {
@@ -152,7 +265,13 @@ struct CatalogFile {
     catalog: Catalog,
 }
 
-fn catalog_files() -> Vec<CatalogFile> {
+/// The catalog files, read once for all tests of this file.
+fn catalog_files() -> &'static [CatalogFile] {
+    static FILES: std::sync::OnceLock<Vec<CatalogFile>> = std::sync::OnceLock::new();
+    FILES.get_or_init(read_catalog_files)
+}
+
+fn read_catalog_files() -> Vec<CatalogFile> {
     let dir = catalog_dir();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()))
@@ -199,6 +318,10 @@ fn entries(files: &[CatalogFile]) -> Vec<Entry> {
         let read: Vec<_> = read.collect();
         assert_eq!(raw_entries.len(), read.len(), "{}.toml", file.stem);
         for (raw, (provider, domain, allow, source)) in raw_entries.into_iter().zip(read) {
+            let role = raw
+                .get("role")
+                .and_then(toml::Value::as_str)
+                .map(str::to_string);
             let raw = raw
                 .get("domain")
                 .and_then(toml::Value::as_str)
@@ -211,6 +334,7 @@ fn entries(files: &[CatalogFile]) -> Vec<Entry> {
                 domain,
                 allow,
                 source,
+                role,
             });
         }
     }
@@ -279,6 +403,36 @@ fn provider_problems(stem: &str, raw: &toml::Table) -> Vec<String> {
                 "{at}: `free_subdomains` must be written out as true or false"
             ));
         }
+        if !text("status").is_some_and(|status| STATUS_VALUES.contains(&status)) {
+            problems.push(format!(
+                "{at}: `status` must be written out as one of {STATUS_VALUES:?}"
+            ));
+        }
+        if !text("class").is_some_and(|class| CLASS_VALUES.contains(&class)) {
+            problems.push(format!(
+                "{at}: `class` must be written out as one of {CLASS_VALUES:?}"
+            ));
+        }
+        if provider.contains_key("operator")
+            && text("operator").is_none_or(|op| op.trim().is_empty() || op.trim() != op)
+        {
+            problems.push(format!(
+                "{at}: `operator`, when present, must be a non-empty, trimmed string"
+            ));
+        }
+        if provider.contains_key("abuse_contact")
+            && !text("abuse_contact").is_some_and(|contact| {
+                let first = contact.split_whitespace().next().unwrap_or_default();
+                is_web_url(first)
+                    || first
+                        .strip_prefix("mailto:")
+                        .is_some_and(|address| address.contains('@'))
+            })
+        {
+            problems.push(format!(
+                "{at}: `abuse_contact` must start with an http(s) URL or mailto:ADDRESS"
+            ));
+        }
         if !text("abuse").is_some_and(|abuse| ABUSE_VALUES.contains(&abuse)) {
             problems.push(format!(
                 "{at}: `abuse` must be written out as one of {ABUSE_VALUES:?}"
@@ -319,6 +473,9 @@ name = "Acme"
 website = "www.acme.example"
 country = "de"
 abuse = "sometimes"
+class = "unclassified"
+operator = " "
+abuse_contact = "abuse@acme.example"
 entries = []
 "#,
     )
@@ -329,6 +486,10 @@ entries = []
         "`website`",
         "`country`",
         "`free_subdomains`",
+        "`status`",
+        "`class`",
+        "`operator`",
+        "`abuse_contact`",
         "`abuse`",
         "`abuse_reason`",
         "no entries",
@@ -406,7 +567,7 @@ fn entry_name_problems(entries: &[Entry]) -> Vec<String> {
 fn every_entry_is_written_as_a_lower_case_host_name() {
     assert_none(
         "entry domains",
-        entry_name_problems(&entries(&catalog_files())),
+        entry_name_problems(&entries(catalog_files())),
     );
 }
 
@@ -462,7 +623,7 @@ fn source_problems(entries: &[Entry]) -> Vec<String> {
 
 #[test]
 fn every_entry_names_its_source_as_psl_or_a_url() {
-    assert_none("entry sources", source_problems(&entries(&catalog_files())));
+    assert_none("entry sources", source_problems(&entries(catalog_files())));
 }
 
 #[test]
@@ -503,7 +664,7 @@ fn duplicate_problems(entries: &[Entry]) -> Vec<String> {
 
 #[test]
 fn no_domain_is_listed_twice() {
-    assert_none("duplicates", duplicate_problems(&entries(&catalog_files())));
+    assert_none("duplicates", duplicate_problems(&entries(catalog_files())));
 }
 
 /// The nearest entry strictly enclosing `domain` (its longest listed proper suffix).
@@ -550,7 +711,7 @@ fn nesting_problems(entries: &[Entry]) -> Vec<String> {
 
 #[test]
 fn no_block_entry_nests_under_a_block_entry_of_its_provider_and_allow_entries_are_exceptions() {
-    assert_none("nesting", nesting_problems(&entries(&catalog_files())));
+    assert_none("nesting", nesting_problems(&entries(catalog_files())));
 }
 
 fn made_up(provider: &str, domain: &str, allow: bool) -> Entry {
@@ -561,6 +722,7 @@ fn made_up(provider: &str, domain: &str, allow: bool) -> Entry {
         domain: domain.to_string(),
         allow,
         source: Some("psl".to_string()),
+        role: allow.then(|| "website".to_string()),
     }
 }
 
@@ -616,7 +778,7 @@ fn not_ddns_problems(entries: &[Entry]) -> Vec<String> {
 
 #[test]
 fn no_entry_is_a_hosting_tunnel_isp_or_corporate_domain() {
-    assert_none("not DDNS", not_ddns_problems(&entries(&catalog_files())));
+    assert_none("not DDNS", not_ddns_problems(&entries(catalog_files())));
 }
 
 #[test]
@@ -650,7 +812,7 @@ fn vendor_infrastructure_problems(entries: &[Entry]) -> Vec<String> {
 fn no_entry_is_a_vendor_domain_the_curation_left_out() {
     assert_none(
         "vendor infrastructure",
-        vendor_infrastructure_problems(&entries(&catalog_files())),
+        vendor_infrastructure_problems(&entries(catalog_files())),
     );
 }
 
@@ -663,6 +825,258 @@ fn vendor_infrastructure_rule_refuses_the_domain_itself_but_not_a_listed_sub_zon
     ];
     let problems = vendor_infrastructure_problems(&entries);
     assert_eq!(problems.len(), 2, "{problems:#?}");
+}
+
+fn role_problems(entries: &[Entry]) -> Vec<String> {
+    entries
+        .iter()
+        .filter_map(|entry| match (entry.allow, entry.role.as_deref()) {
+            (true, Some(role)) if ROLE_VALUES.contains(&role) => None,
+            (true, _) => Some(format!(
+                "{}: an allow entry states its `role`, one of {ROLE_VALUES:?}",
+                entry.at()
+            )),
+            (false, None) => None,
+            (false, Some(_)) => Some(format!("{}: only allow entries have a `role`", entry.at())),
+        })
+        .collect()
+}
+
+#[test]
+fn every_allow_entry_states_what_it_carves_out() {
+    assert_none("roles", role_problems(&entries(catalog_files())));
+}
+
+#[test]
+fn role_rule_wants_a_known_role_on_allow_entries_only() {
+    let mut entries = vec![
+        made_up("a", "a.example", false),
+        made_up("a", "www.a.example", true),
+    ];
+    assert_eq!(role_problems(&entries), Vec::<String>::new());
+    entries[1].role = None;
+    entries.push(Entry {
+        role: Some("mirror".to_string()),
+        ..made_up("a", "ip.a.example", true)
+    });
+    entries.push(Entry {
+        role: Some("website".to_string()),
+        ..made_up("b", "b.example", false)
+    });
+    assert_eq!(role_problems(&entries).len(), 3);
+}
+
+// ---- providers' own infrastructure ---------------------------------------------------
+
+/// The host of an http(s) URL.
+fn url_host(url: &str) -> &str {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    rest.split(['/', ':', '?', '#']).next().unwrap_or_default()
+}
+
+/// Website hosts that get a block verdict. A host that is itself a base domain (the
+/// provider's site on the apex of its user zone, no sub-domain labels) is the one case an
+/// allow entry cannot carve out, since it would cover every user name; it is reported
+/// separately by `apex_websites`.
+fn website_problems(matcher: &Matcher) -> Vec<String> {
+    matcher
+        .providers()
+        .iter()
+        .filter_map(|provider| {
+            let host = url_host(provider.website()?);
+            let hit = matcher.find_host(host)?;
+            (hit.verdict() == Verdict::Block && hit.sub_labels() > 0).then(|| {
+                format!(
+                    "provider '{}': its website host {host} gets a block verdict from {}: add \
+                     an allow entry with role = \"website\"",
+                    provider.id(),
+                    matcher.provider(hit.provider()).id()
+                )
+            })
+        })
+        .collect()
+}
+
+/// Providers whose website host is one of their own base domains.
+fn apex_websites(matcher: &Matcher) -> Vec<String> {
+    matcher
+        .providers()
+        .iter()
+        .filter_map(|provider| {
+            let host = url_host(provider.website()?);
+            let hit = matcher.find_host(host)?;
+            (hit.verdict() == Verdict::Block && hit.sub_labels() == 0).then(|| host.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn no_provider_website_under_a_base_domain_gets_a_block_verdict() {
+    assert_none("websites", website_problems(Matcher::default_ref()));
+}
+
+/// The websites on the apex of a user zone, known and listed in docs/catalog.md: a change
+/// here means a provider moved its site (update the list and the doc) or a new provider
+/// has one (say so in the doc).
+const APEX_WEBSITES: &[&str] = &[
+    "anondns.net",
+    "ddo.jp",
+    "dnsupdate.info",
+    "dy.fi",
+    "dynamic.name",
+    "dyndnss.net",
+    "freemyip.com",
+    "ipv64.net",
+    "myonlineportal.net",
+    "rslvd.net",
+    "sandcats.io",
+];
+
+#[test]
+fn websites_on_the_apex_of_a_user_zone_are_the_documented_ones() {
+    let mut found = apex_websites(Matcher::default_ref());
+    found.sort();
+    assert_eq!(found, APEX_WEBSITES);
+}
+
+#[test]
+fn website_rule_catches_a_site_under_a_base_and_not_one_carved_out() {
+    let catalog = Catalog::parse(
+        r#"
+[[provider]]
+id = "a"
+name = "A"
+website = "https://www.a.example/"
+entries = [{ domain = "a.example" }]
+
+[[provider]]
+id = "b"
+name = "B"
+website = "https://www.b.example/"
+entries = [{ domain = "b.example" }, { domain = "www.b.example", allow = true }]
+
+[[provider]]
+id = "c"
+name = "C"
+website = "https://c.example/"
+entries = [{ domain = "c.example" }]
+"#,
+        ddns_core::CatalogFormat::Toml,
+        "t.toml",
+    )
+    .unwrap();
+    let matcher = Matcher::new(&catalog).unwrap();
+    let problems = website_problems(&matcher);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(problems[0].contains("www.a.example"));
+    assert_eq!(apex_websites(&matcher), ["c.example"]);
+}
+
+#[test]
+fn documented_provider_infrastructure_gets_no_block_verdict() {
+    let matcher = Matcher::default_ref();
+    let problems: Vec<String> = PROVIDER_INFRASTRUCTURE
+        .iter()
+        .filter_map(|&(host, what)| {
+            let hit = matcher.find_host(host)?;
+            (hit.verdict() == Verdict::Block).then(|| {
+                format!(
+                    "{host} ({what}) gets a block verdict from {}: add an allow entry",
+                    matcher.provider(hit.provider()).id()
+                )
+            })
+        })
+        .collect();
+    assert_none("provider infrastructure", problems);
+    // The list is worth checking only while much of it lies under block entries.
+    let carved_out = PROVIDER_INFRASTRUCTURE
+        .iter()
+        .filter(|(host, _)| matcher.find_host(host).is_some())
+        .count();
+    assert!(
+        carved_out >= 20,
+        "only {carved_out} hosts are under entries"
+    );
+}
+
+// ---- prevalence data ------------------------------------------------------------------
+
+/// The prevalence file (see docs/catalog.md, "Prevalence").
+const PREVALENCE: &str = "data/prevalence-maltrail.tsv";
+
+/// Problems with the prevalence file: its header must name the feed's commit and date, and
+/// each row a provider of the catalog with at least one host and one family (a host listed
+/// in several trail files counts once, for each family).
+fn prevalence_problems(text: &str, ids: &HashSet<String>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let source = text.lines().find(|line| line.starts_with("# Source:"));
+    let names_commit = source.is_some_and(|line| {
+        line.split_whitespace()
+            .any(|word| word.len() == 40 && word.bytes().all(|b| b.is_ascii_hexdigit()))
+            && line.contains("(committed ")
+    });
+    if !names_commit {
+        problems.push(format!(
+            "{PREVALENCE}: a `# Source:` line must name the feed's commit (40 hex digits) and \
+             `(committed DATE)`"
+        ));
+    }
+    let mut seen = HashSet::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let at = format!("{PREVALENCE}:{}", index + 1);
+        let fields: Vec<&str> = line.split('\t').collect();
+        let numbers = fields
+            .get(1..3)
+            .map(|n| (n[0].parse::<u64>(), n[1].parse::<u64>()));
+        match (fields.len(), numbers) {
+            (3, Some((Ok(hosts), Ok(families)))) if hosts >= 1 && families >= 1 => {}
+            _ => problems.push(format!(
+                "{at}: a row is PROVIDER<TAB>HOSTS<TAB>FAMILIES, both counts at least 1"
+            )),
+        }
+        if !ids.contains(fields[0]) {
+            problems.push(format!("{at}: '{}' is no catalog provider", fields[0]));
+        }
+        if !seen.insert(fields[0]) {
+            problems.push(format!("{at}: '{}' is listed twice", fields[0]));
+        }
+    }
+    problems
+}
+
+#[test]
+fn prevalence_data_names_its_source_and_catalog_providers_only() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(PREVALENCE);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    let ids: HashSet<String> = catalog_files()
+        .iter()
+        .flat_map(|file| file.catalog.providers().iter().map(|p| p.id.clone()))
+        .collect();
+    assert_none("prevalence", prevalence_problems(&text, &ids));
+}
+
+#[test]
+fn prevalence_rule_catches_unknown_providers_bad_rows_and_a_missing_source() {
+    let ids = HashSet::from(["a".to_string()]);
+    let good = format!(
+        "# Source: x {} (committed 2026-01-01)\na\t3\t2\n",
+        "0".repeat(40)
+    );
+    assert_eq!(prevalence_problems(&good, &ids), Vec::<String>::new());
+    let bad = "b\t1\t1\na\t0\t2\na\tx\n";
+    assert_eq!(
+        prevalence_problems(bad, &ids).len(),
+        5,
+        "{:#?}",
+        prevalence_problems(bad, &ids)
+    );
 }
 
 // ---- the Public Suffix List ----------------------------------------------------------
@@ -687,20 +1101,20 @@ enum Section {
 }
 
 impl PublicSuffixList {
-    /// The list Debian's `publicsuffix` package installs. Panics, saying how to install it,
-    /// when it is missing.
-    fn installed() -> PublicSuffixList {
-        let text = std::fs::read_to_string(PSL_PATH).unwrap_or_else(|err| {
+    /// The snapshot in the repository ([`PSL_SNAPSHOT`]).
+    fn snapshot() -> PublicSuffixList {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(PSL_SNAPSHOT);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
             panic!(
-                "cannot read the Public Suffix List at {PSL_PATH} ({err}). Install Debian's \
-                 `publicsuffix` package (`apt-get install publicsuffix`), or run \
-                 `bash scripts/test.sh`, which installs it when missing."
+                "cannot read the Public Suffix List snapshot {} ({err}); it is part of the \
+                 repository (see tests/data/README.md)",
+                path.display()
             )
         });
         let psl = PublicSuffixList::parse(&text);
         assert!(
             psl.icann.len() > 1000 && psl.private.len() > 1000,
-            "{PSL_PATH} holds {} ICANN and {} private rules: is it the Public Suffix List?",
+            "{PSL_SNAPSHOT} holds {} ICANN and {} private rules: is it the Public Suffix List?",
             psl.icann.len(),
             psl.private.len()
         );
@@ -860,7 +1274,8 @@ fn psl_source_problems(entries: &[Entry], psl: &PublicSuffixList) -> Vec<String>
         .filter(|entry| cites_psl(entry) && !psl.private.contains(&entry.domain))
         .map(|entry| {
             format!(
-                "{}: marked `psl` but not a literal rule of the private section of {PSL_PATH}",
+                "{}: marked `psl` but not a literal rule of the private section of {PSL_SNAPSHOT}: \
+                 re-source it or retire it with a note in CURATION-NOTES.md",
                 entry.at()
             )
         })
@@ -873,7 +1288,7 @@ fn icann_problems(entries: &[Entry], psl: &PublicSuffixList) -> Vec<String> {
         .filter(|entry| psl.is_icann_suffix(&entry.domain))
         .map(|entry| {
             format!(
-                "{}: a public suffix of the ICANN section of {PSL_PATH}",
+                "{}: a public suffix of the ICANN section of {PSL_SNAPSHOT}",
                 entry.at()
             )
         })
@@ -882,19 +1297,19 @@ fn icann_problems(entries: &[Entry], psl: &PublicSuffixList) -> Vec<String> {
 
 #[test]
 fn entries_sourced_from_psl_are_rules_of_its_private_section() {
-    let psl = PublicSuffixList::installed();
+    let psl = PublicSuffixList::snapshot();
     assert_none(
         "psl sources",
-        psl_source_problems(&entries(&catalog_files()), &psl),
+        psl_source_problems(&entries(catalog_files()), &psl),
     );
 }
 
 #[test]
 fn no_entry_is_a_public_suffix_of_the_icann_section() {
-    let psl = PublicSuffixList::installed();
+    let psl = PublicSuffixList::snapshot();
     assert_none(
         "ICANN suffixes",
-        icann_problems(&entries(&catalog_files()), &psl),
+        icann_problems(&entries(catalog_files()), &psl),
     );
 }
 
@@ -935,6 +1350,29 @@ fn psl_rules_are_read_per_section_with_wildcards_and_exceptions() {
 }
 
 #[test]
+fn the_psl_snapshot_names_its_upstream_commit_and_date() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(PSL_SNAPSHOT);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let first = text.lines().next().unwrap_or_default();
+    let date = PSL_SNAPSHOT
+        .trim_start_matches("tests/data/psl-")
+        .trim_end_matches(".dat");
+    let commit = first
+        .split_whitespace()
+        .skip_while(|word| *word != "commit")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        first.starts_with("// ")
+            && commit.len() == 40
+            && commit.bytes().all(|b| b.is_ascii_hexdigit())
+            && first.contains(&format!("(committed {date})")),
+        "the first line of {PSL_SNAPSHOT} must name the upstream commit (40 hex digits) and \
+         `(committed {date})`: {first}"
+    );
+}
+
+#[test]
 fn punycode_matches_the_rfc_3492_and_idna_examples() {
     assert_eq!(punycode("bücher"), "bcher-kva");
     assert_eq!(punycode("münchen"), "mnchen-3ya");
@@ -953,6 +1391,7 @@ type Summary = (
     Option<String>,
     Option<String>,
     AbusePosture,
+    (ProviderClass, ProviderStatus),
     bool,
     u32,
     u32,
@@ -970,6 +1409,7 @@ fn the_embedded_default_list_has_the_providers_and_entry_counts_of_the_files() {
                 p.website.clone(),
                 p.country.clone(),
                 p.abuse,
+                (p.class, p.status),
                 p.free_subdomains,
                 block,
                 allow,
@@ -986,6 +1426,7 @@ fn the_embedded_default_list_has_the_providers_and_entry_counts_of_the_files() {
                 p.website().map(str::to_string),
                 p.country().map(str::to_string),
                 p.abuse(),
+                (p.class(), p.status()),
                 p.offers_free_subdomains(),
                 p.block_entries(),
                 p.allow_entries(),

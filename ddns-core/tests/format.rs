@@ -159,6 +159,18 @@ fn each_kind_of_damage_is_refused_by_name() {
         "{err}"
     );
 
+    // The first record's class byte (34) and status byte (35): unknown values are refused.
+    for (offset, what) in [(88 + 34, "class"), (88 + 35, "status")] {
+        let err = damaged(&|b| b[offset] = 200, true);
+        assert!(
+            matches!(
+                err.kind(),
+                LoadErrorKind::BadProviderRecord { index: 0, .. }
+            ) && err.to_string().contains(what),
+            "{err}"
+        );
+    }
+
     // The FST section's own format version, with our checksum made valid.
     let fst_at = good.len() - u64::from_le_bytes(good[56..64].try_into().unwrap()) as usize;
     let err = damaged(&|b| b[fst_at] = 99, true);

@@ -76,6 +76,8 @@ pub(super) struct Totals {
 struct ProviderLine<'a> {
     id: &'a str,
     name: &'a str,
+    class: &'static str,
+    status: &'static str,
     hits: u64,
     first_seen: Option<&'a str>,
     last_seen: Option<&'a str>,
@@ -140,6 +142,8 @@ impl Summary {
             .map(|(tally, provider)| ProviderLine {
                 id: provider.id(),
                 name: provider.name(),
+                class: provider.class().as_str(),
+                status: provider.status().as_str(),
                 hits: tally.hits,
                 first_seen: tally.first(),
                 last_seen: tally.last(),
@@ -177,12 +181,13 @@ impl Summary {
             counted(totals.inputs as u64, "input"),
             counted(totals.bad_records, "bad record"),
         )?;
-        let rows: Vec<[String; 5]> = providers
+        let rows: Vec<[String; 6]> = providers
             .iter()
             .map(|p| {
                 [
                     p.id.to_string(),
                     p.name.to_string(),
+                    p.class.to_string(),
                     p.hits.to_string(),
                     p.first_seen.unwrap_or("-").to_string(),
                     p.last_seen.unwrap_or("-").to_string(),
@@ -192,7 +197,14 @@ impl Summary {
         writeln!(out)?;
         table(
             out,
-            ["PROVIDER", "NAME", "HITS", "FIRST SEEN", "LAST SEEN"],
+            [
+                "PROVIDER",
+                "NAME",
+                "CLASS",
+                "HITS",
+                "FIRST SEEN",
+                "LAST SEEN",
+            ],
             &rows,
         )?;
         let rows: Vec<[String; 4]> = clients

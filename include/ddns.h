@@ -103,6 +103,31 @@ enum {
   DDNS_PROVIDER_FREE_SUBDOMAINS = 1
 };
 
+/* Who gets a host name from a provider, and how (ddns_provider.provider_class; the catalog's
+   `class`, docs/catalog.md): lets an engine weigh a hit. */
+enum {
+  /* Not stated (lists that do not say). */
+  DDNS_CLASS_UNCLASSIFIED = 0,
+  /* Anyone can register names for free with an e-mail address or a third-party login. */
+  DDNS_CLASS_FREE_ANONYMOUS = 1,
+  /* Names come with a router, NAS, camera or recorder the user owns. */
+  DDNS_CLASS_DEVICE_ASSIGNED = 2,
+  /* Names of licensed or managed business firewalls and appliances. */
+  DDNS_CLASS_BUSINESS_FIREWALL = 3,
+  /* Names come only with a paid plan or a customer contract. */
+  DDNS_CLASS_PAID = 4
+};
+
+/* Whether a provider still runs (ddns_provider.service_status; the catalog's `status`). */
+enum {
+  DDNS_SERVICE_ACTIVE = 0,
+  /* Still runs, but some of its domains are no longer offered to new users. */
+  DDNS_SERVICE_LEGACY = 1,
+  /* Shut down: its names no longer follow anyone's address; listed for old configurations
+     and logs. */
+  DDNS_SERVICE_CLOSED = 2
+};
+
 /* Text formats of a catalog for ddns_matcher_from_catalog(). */
 enum {
   /* [[provider]] tables with entries = [{ domain = "...", source = "..." }]. */
@@ -189,8 +214,12 @@ typedef struct ddns_provider {
   /* Number of block entries (base domains) and allow entries of this provider. */
   uint32_t block_entries;
   uint32_t allow_entries;
+  /* DDNS_CLASS_* (earlier builds of ABI 1 left this word zero: unclassified). */
+  uint32_t provider_class;
+  /* DDNS_SERVICE_* (earlier builds of ABI 1 left this word zero: active). */
+  uint32_t service_status;
   /* Zero; room for later fields within the same ABI version. */
-  uint64_t reserved[2];
+  uint64_t reserved[1];
 } ddns_provider;
 
 /*

@@ -3,7 +3,10 @@
 
 use std::ffi::{CStr, c_char};
 
-use ddns_core::{AbusePosture, Match, Matcher, Provider, ReloadableMatcher, Verdict};
+use ddns_core::{
+    AbusePosture, Match, Matcher, Provider, ProviderClass, ProviderStatus, ReloadableMatcher,
+    Verdict,
+};
 
 use crate::handle::{self, BoxedHandle};
 use crate::status::{
@@ -33,6 +36,24 @@ pub const DDNS_ABUSE_UNRESPONSIVE: u32 = 3;
 
 /// `ddns_provider.flags`: free sub-domains.
 pub const DDNS_PROVIDER_FREE_SUBDOMAINS: u32 = 1;
+
+/// Provider class: not stated.
+pub const DDNS_CLASS_UNCLASSIFIED: u32 = 0;
+/// Provider class: free, anonymous registration.
+pub const DDNS_CLASS_FREE_ANONYMOUS: u32 = 1;
+/// Provider class: names come with a device the user owns.
+pub const DDNS_CLASS_DEVICE_ASSIGNED: u32 = 2;
+/// Provider class: business firewalls and appliances.
+pub const DDNS_CLASS_BUSINESS_FIREWALL: u32 = 3;
+/// Provider class: paid plans only.
+pub const DDNS_CLASS_PAID: u32 = 4;
+
+/// Provider service status: active.
+pub const DDNS_SERVICE_ACTIVE: u32 = 0;
+/// Provider service status: legacy.
+pub const DDNS_SERVICE_LEGACY: u32 = 1;
+/// Provider service status: closed.
+pub const DDNS_SERVICE_CLOSED: u32 = 2;
 
 /// Catalog format: TOML.
 pub const DDNS_CATALOG_TOML: u32 = 1;
@@ -103,8 +124,12 @@ pub struct ddns_provider {
     pub block_entries: u32,
     /// Allow entries.
     pub allow_entries: u32,
+    /// `DDNS_CLASS_*`.
+    pub provider_class: u32,
+    /// `DDNS_SERVICE_*`.
+    pub service_status: u32,
     /// Zero.
-    pub reserved: [u64; 2],
+    pub reserved: [u64; 1],
 }
 
 /// One input of a batch (`ddns_name` in the header).
@@ -170,6 +195,16 @@ pub(crate) fn abuse_code(posture: AbusePosture) -> u32 {
     }
 }
 
+fn class_code(class: ProviderClass) -> u32 {
+    match class {
+        ProviderClass::FreeAnonymous => DDNS_CLASS_FREE_ANONYMOUS,
+        ProviderClass::DeviceAssigned => DDNS_CLASS_DEVICE_ASSIGNED,
+        ProviderClass::BusinessFirewall => DDNS_CLASS_BUSINESS_FIREWALL,
+        ProviderClass::Paid => DDNS_CLASS_PAID,
+        _ => DDNS_CLASS_UNCLASSIFIED,
+    }
+}
+
 pub(crate) fn to_c_match(matcher: &Matcher, found: Option<Match>) -> ddns_match {
     let Some(found) = found else {
         return ddns_match::default();
@@ -218,6 +253,12 @@ pub(crate) fn to_c_provider(provider: &Provider) -> ddns_provider {
         },
         block_entries: provider.block_entries(),
         allow_entries: provider.allow_entries(),
-        reserved: [0; 2],
+        provider_class: class_code(provider.class()),
+        service_status: match provider.status() {
+            ProviderStatus::Legacy => DDNS_SERVICE_LEGACY,
+            ProviderStatus::Closed => DDNS_SERVICE_CLOSED,
+            _ => DDNS_SERVICE_ACTIVE,
+        },
+        reserved: [0; 1],
     }
 }

@@ -78,7 +78,9 @@ typedef struct ddns_provider {
   uint32_t flags;
   uint32_t block_entries;
   uint32_t allow_entries;
-  uint64_t reserved[2];
+  uint32_t provider_class;
+  uint32_t service_status;
+  uint64_t reserved[1];
 } ddns_provider;
 
 uint32_t ddns_abi_version(void);

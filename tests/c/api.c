@@ -79,6 +79,14 @@ int main(int argc, char **argv) {
   printf("default providers>=60: %s\n", ddns_matcher_provider_count(defaults) >= 60 ? "yes" : "no");
   find_name(defaults, "x7.duckdns.org");
   find_name(defaults, "www.example.com");
+  /* The class and service status of the provider a match names. */
+  status = ddns_matcher_find(defaults, bytes("x7.duckdns.org"), 14, &found);
+  if (status == DDNS_OK && ddns_matcher_provider(defaults, found.provider, &provider) == DDNS_OK) {
+    printf("x7.duckdns.org provider: free-anonymous %d active %d reserved %llu\n",
+           provider.provider_class == DDNS_CLASS_FREE_ANONYMOUS,
+           provider.service_status == DDNS_SERVICE_ACTIVE,
+           (unsigned long long)provider.reserved[0]);
+  }
 
   /* A list from catalog text: allow entries, case, trailing dot, malformed names. */
   status = ddns_matcher_from_catalog(bytes(LIST), strlen(LIST), DDNS_CATALOG_LIST, &mine);
@@ -117,10 +125,11 @@ int main(int argc, char **argv) {
 
   /* Provider details: strings are NUL-terminated and their lengths agree. */
   status = ddns_matcher_provider(mine, 1, &provider);
-  printf("provider 1: %s id=%s/%zu name=%s website=\"%s\" country=\"%s\" flags=%u block=%u allow=%u\n",
+  printf("provider 1: %s id=%s/%zu name=%s website=\"%s\" country=\"%s\" flags=%u block=%u allow=%u class=%u service=%u\n",
          ddns_status_str(status), provider.id, provider.id_len, provider.name, provider.website,
          provider.country, (unsigned)provider.flags, (unsigned)provider.block_entries,
-         (unsigned)provider.allow_entries);
+         (unsigned)provider.allow_entries, (unsigned)provider.provider_class,
+         (unsigned)provider.service_status);
 
   /* A compiled list file, memory-mapped. */
   status = ddns_matcher_open(argv[1], &opened);

@@ -92,7 +92,8 @@ fn tests_root() -> PathBuf {
 
 /// The plugin, built once per test run: libddns (this build, debug) installed under the
 /// target directory with `make install`, then the plugin's `./configure --with-ddns=PREFIX`
-/// and `make` as plugins/zeek/README.md has them. Returns the build directory (the plugin
+/// and `make` as plugins/zeek/README.md has them (the build directory moved to the target
+/// directory with --build-dir and BUILD_DIR). Returns the build directory (the plugin
 /// directory for ZEEK_PLUGIN_PATH).
 fn plugin_build() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
@@ -128,8 +129,8 @@ fn plugin_build() -> &'static Path {
         );
         run_checked(
             Command::new("make")
-                .arg("-C")
-                .arg(&build)
+                .arg(format!("BUILD_DIR={}", build.display()))
+                .current_dir(&plugin)
                 .env("PATH", &path)
                 .env_remove("MAKEFLAGS")
                 .env_remove("MFLAGS"),

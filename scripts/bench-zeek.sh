@@ -11,8 +11,10 @@
 #      plugin as shipped (ddns.log too), at the default list and at 200,000 entries;
 #   2. start-up: the same commands on a pcap of one query.
 #
-# Wall time and peak RSS come from /usr/bin/time. "µs per query over none" is (wall - start-up)
-# of a configuration minus (wall - start-up) with no DDNS script, over the number of queries.
+# Wall time, CPU time (user + system) and peak RSS come from /usr/bin/time. "µs per query over
+# none" is the CPU time of a configuration less its start-up's, minus the same for no DDNS
+# script, over the number of queries: CPU time, because the machine is shared and wall time
+# swings with the load of other processes (Zeek works on one core here).
 # Every configuration runs RUNS times (default 3), interleaved; the tables give the median and
 # the range. Inputs and builds go under WORK (default target/bench-zeek; tens of MB, never
 # committed): the lists are the default list (`ddns export --format text`) plus synthetic
@@ -77,14 +79,14 @@ args_for() {
   esac
 }
 
-# run KIND SIZE PCAP LOGDIR: runs Zeek once; prints "wall rss notices ddns-rows".
+# run KIND SIZE PCAP LOGDIR: runs Zeek once; prints "wall rss cpu notices ddns-rows".
 run() {
   local kind=$1 size=$2 pcap=$3 log=$4
   rm -rf "$log" && mkdir -p "$log"
   local plugin_path=""
   case $kind in plugin*) plugin_path=$work/build ;; esac
   mapfile -t args < <(args_for "$kind" "$size")
-  (cd "$log" && ZEEK_PLUGIN_PATH=$plugin_path /usr/bin/time -f 'TIME %e %M' -o time.txt \
+  (cd "$log" && ZEEK_PLUGIN_PATH=$plugin_path /usr/bin/time -f 'TIME %e %M %U %S' -o time.txt \
     "$zeek" -r "$pcap" "${args[@]}" > out.txt 2>&1) \
     || { echo "error: zeek failed, see $log/out.txt" >&2; exit 1; }
   if grep -q -i 'error' "$log/out.txt"; then
@@ -93,7 +95,7 @@ run() {
   local notices=0 rows=0
   [ -f "$log/notice.log" ] && notices=$(grep -c -v '^#' "$log/notice.log" || true)
   [ -f "$log/ddns.log" ] && rows=$(grep -c -v '^#' "$log/ddns.log" || true)
-  echo "$(sed -n 's/^TIME //p' "$log/time.txt") $notices $rows"
+  echo "$(awk '/^TIME / { printf "%s %s %.2f", $2, $3, $4 + $5 }' "$log/time.txt") $notices $rows"
 }
 
 configs="none:default script:default plugin:default plugin-log:default script:200000 plugin:200000 plugin-log:200000"
@@ -108,7 +110,7 @@ for run_number in $(seq "$runs"); do
     echo "S $kind $size $started" >> "$results"
     measured=$(run "$kind" "$size" "$work/dns.pcap" "$work/log-r-$kind-$size")
     echo "R $kind $size $measured" >> "$results"
-    echo "   run $run_number: $kind $size: start-up $started; 1M queries $measured" >&2
+    echo "   run $run_number: $kind $size: start-up $started; 1M queries $measured (wall RSS CPU notices rows)" >&2
   done
 done
 
@@ -127,22 +129,23 @@ echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cp
   "$("$zeek" --version | sed 's/.*version/Zeek/'); $(uname -sr); load average before the runs: $load_before"
 echo "Lists: default $default_entries entries; 200,000 = default + synthetic. Runs: $runs per configuration."
 echo
-none_r=$(pick R none default 'print $4' | median)
-none_s=$(pick S none default 'print $4' | median)
-echo "| zeek -r, $queries DNS queries | notices | ddns.log rows | wall s, median (range) | µs per query over none | peak RSS MB, median | start-up s, median (range) | start-up RSS MB |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+none_r=$(pick R none default 'print $6' | median)
+none_s=$(pick S none default 'print $6' | median)
+echo "| zeek -r, $queries DNS queries | notices | ddns.log rows | wall s, median (range) | CPU s, median (range) | µs CPU per query over none | peak RSS MB, median | start-up wall s, median (range) | start-up CPU s | start-up RSS MB |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for config in $configs; do
   kind=${config%%:*} size=${config#*:}
   wall=$(pick R "$kind" "$size" 'print $4' | summary)
-  wall_m=$(pick R "$kind" "$size" 'print $4' | median)
+  cpu=$(pick R "$kind" "$size" 'print $6' | summary)
+  cpu_m=$(pick R "$kind" "$size" 'print $6' | median)
   start=$(pick S "$kind" "$size" 'print $4' | summary)
-  start_m=$(pick S "$kind" "$size" 'print $4' | median)
+  start_cpu=$(pick S "$kind" "$size" 'print $6' | median)
   rss=$(pick R "$kind" "$size" 'printf "%.0f\n", $5 / 1024' | median)
   start_rss=$(pick S "$kind" "$size" 'printf "%.0f\n", $5 / 1024' | median)
-  notices=$(pick R "$kind" "$size" 'print $6' | sort -u | paste -sd/)
-  rows=$(pick R "$kind" "$size" 'print $7' | sort -u | paste -sd/)
-  extra=$(awk -v w="$wall_m" -v s="$start_m" -v nw="$none_r" -v ns="$none_s" -v q=$queries \
-    'BEGIN { printf "%.2f", ((w - s) - (nw - ns)) / q * 1e6 }')
+  notices=$(pick R "$kind" "$size" 'print $7' | sort -u | paste -sd/)
+  rows=$(pick R "$kind" "$size" 'print $8' | sort -u | paste -sd/)
+  extra=$(awk -v c="$cpu_m" -v s="$start_cpu" -v nc="$none_r" -v ns="$none_s" -v q=$queries \
+    'BEGIN { printf "%.2f", ((c - s) - (nc - ns)) / q * 1e6 }')
   [ "$kind" = none ] && extra="-"
-  echo "| $kind, $size list | $notices | $rows | $wall | $extra | $rss | $start | $start_rss |"
+  echo "| $kind, $size list | $notices | $rows | $wall | $cpu | $extra | $rss | $start | $start_cpu | $start_rss |"
 done

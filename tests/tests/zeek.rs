@@ -517,6 +517,8 @@ fn zeek_n_shows_the_plugin_and_its_functions() {
         "[Type] DDNS::Match",
         "[Function] DDNS::lookup",
         "[Function] DDNS::lookup_host",
+        "[Function] DDNS::is_listed",
+        "[Function] DDNS::is_listed_host",
         "[Function] DDNS::load_list",
         "[Function] DDNS::library_version",
     ] {
@@ -654,7 +656,12 @@ fn the_bifs_answer_as_ddns_check_does() {
     ];
     let calls: String = names
         .iter()
-        .map(|name| format!("print DDNS::lookup_host(\"{name}\");\n"))
+        .map(|name| {
+            format!(
+                "print DDNS::lookup_host(\"{name}\");\n\
+                 print DDNS::is_listed_host(\"{name}\"), DDNS::is_listed(\"{name}\");\n"
+            )
+        })
         .collect();
     let dir = work_dir("bifs");
     let run = run_zeek(
@@ -692,6 +699,16 @@ fn the_bifs_answer_as_ddns_check_does() {
             ),
         };
         assert_eq!(lines.next(), Some(expected.as_str()), "{name}");
+        // is_listed_host says whether lookup_host finds an entry; is_listed, which takes no
+        // port, the same for the names without one.
+        let listed = answer["verdict"] != "none";
+        let dotted = listed && !name.contains(':');
+        let flag = |b: bool| if b { "T" } else { "F" };
+        assert_eq!(
+            lines.next(),
+            Some(format!("{}, {}", flag(listed), flag(dotted)).as_str()),
+            "is_listed_host, is_listed: {name}"
+        );
     }
     let none = "[matched=F, allowed=F, provider=<uninitialized>, provider_name=<uninitialized>, \
                 base=<uninitialized>, sub_labels=0, abuse=<uninitialized>, malformed=F]";

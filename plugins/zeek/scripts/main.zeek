@@ -148,7 +148,8 @@ function check(c: connection, source: string, name: string, host_form: bool)
 event dns_request(c: connection, msg: dns_msg, query: string, qtype: count, qclass: count,
                   original_query: string)
 	{
-	check(c, "dns", original_query, F);
+	if ( DDNS::is_listed(original_query) )
+		check(c, "dns", original_query, F);
 	}
 
 event ssl_extension_server_name(c: connection, is_client: bool, names: string_vec)
@@ -156,12 +157,13 @@ event ssl_extension_server_name(c: connection, is_client: bool, names: string_ve
 	if ( ! is_client )
 		return;
 	for ( _, name in names )
-		check(c, "tls", name, T);
+		if ( DDNS::is_listed_host(name) )
+			check(c, "tls", name, T);
 	}
 
 event http_header(c: connection, is_orig: bool, original_name: string, name: string,
                   value: string)
 	{
-	if ( is_orig && name == "HOST" )
+	if ( is_orig && name == "HOST" && DDNS::is_listed_host(value) )
 		check(c, "http", value, T);
 	}

@@ -85,6 +85,11 @@ void Plugin::InitPostScript() {
 }
 
 void Plugin::Done() {
+    // A refused library is never called again, not even to free nothing.
+    if ( ! usable_ ) {
+        zeek::plugin::Plugin::Done();
+        return;
+    }
     ddns_matcher_free(snapshot_);
     snapshot_ = nullptr;
     ddns_reloadable_free(holder_);
@@ -148,18 +153,27 @@ const ddns_matcher* Plugin::Current() {
     return snapshot_;
 }
 
+ddns_match Plugin::Find(const ddns_matcher* matcher, const zeek::String* input, bool host) {
+    ddns_match found{};
+    if ( ! matcher || input->Len() <= 0 )
+        return found;
+    const auto status = host ? ddns_matcher_find_host(matcher, input->Bytes(), input->Len(), &found)
+                             : ddns_matcher_find(matcher, input->Bytes(), input->Len(), &found);
+    if ( status != DDNS_OK ) {
+        Report(std::string("ddns: lookup failed: ") + ddns_status_str(status));
+        return ddns_match{};
+    }
+    return found;
+}
+
 zeek::RecordValPtr Plugin::Lookup(const zeek::String* input, bool host) {
     const ddns_matcher* matcher = usable_ ? Current() : nullptr;
-    ddns_match found{};
-    if ( matcher && input->Len() > 0 ) {
-        const auto status = host ? ddns_matcher_find_host(matcher, input->Bytes(), input->Len(), &found)
-                                 : ddns_matcher_find(matcher, input->Bytes(), input->Len(), &found);
-        if ( status != DDNS_OK ) {
-            Report(std::string("ddns: lookup failed: ") + ddns_status_str(status));
-            found = ddns_match{};
-        }
-    }
-    return ToRecord(matcher, found, input);
+    return ToRecord(matcher, Find(matcher, input, host), input);
+}
+
+bool Plugin::Listed(const zeek::String* input, bool host) {
+    const ddns_matcher* matcher = usable_ ? Current() : nullptr;
+    return Find(matcher, input, host).verdict != DDNS_VERDICT_NONE;
 }
 
 zeek::RecordValPtr Plugin::ToRecord(const ddns_matcher* matcher, const ddns_match& found,

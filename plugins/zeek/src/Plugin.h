@@ -20,6 +20,10 @@ public:
     // a libddns error (reported) give a record whose matched and allowed are false.
     zeek::RecordValPtr Lookup(const zeek::String* input, bool host);
 
+    // Whether a list entry (block or allow) covers the input: the same lookup, answered
+    // with no record, for the scripts' hot path (most names are under no entry).
+    bool Listed(const zeek::String* input, bool host);
+
     // Makes the compiled list file at path (or the embedded default list, for "") the
     // current list. On failure the previous list stays current, the reason is reported, and
     // the result is false.
@@ -38,6 +42,8 @@ private:
     void Report(const std::string& message);
     // The matcher lookups use: the holder's current list, acquired again when it changed.
     const ddns_matcher* Current();
+    // Looks input up in matcher (which may be null); the answer is NONE on any failure.
+    ddns_match Find(const ddns_matcher* matcher, const zeek::String* input, bool host);
     // Fills a Match record from a lookup answer on input.
     zeek::RecordValPtr ToRecord(const ddns_matcher* matcher, const ddns_match& found,
                                 const zeek::String* input);

@@ -9,7 +9,10 @@
 #      with no DDNS script, with the script-only way, with the plugin raising notices
 #      (DDNS::log_enabled=F, as the script-only way writes no log of its own) and with the
 #      plugin as shipped (ddns.log too), at the default list and at 200,000 entries;
-#   2. start-up: the same commands on a pcap of one query.
+#   2. start-up: the same commands on a pcap of one query;
+#   3. the check alone, inside Zeek's script interpreter with no packets around it
+#      (plugins/zeek/bench/per-name.zeek): DDNS::is_listed against the script-only way's label
+#      loop over the same names, best of five rounds of 1,000,000 names per run.
 #
 # Wall time, CPU time (user + system) and peak RSS come from /usr/bin/time. "µs per query over
 # none" is the CPU time of a configuration less its start-up's, minus the same for no DDNS
@@ -114,6 +117,20 @@ for run_number in $(seq "$runs"); do
   done
 done
 
+for run_number in $(seq "$runs"); do
+  for size in default 200000; do
+    for mode in none plugin script; do
+      [ "$mode" = none ] && [ "$size" != default ] && continue
+      list=""
+      [ "$size" = default ] || list="DDNS::list_file=$work/list-$size.ddns"
+      measured=$(cd "$work" && ZEEK_PLUGIN_PATH=$work/build "$zeek" -b "$here/plugins/zeek/bench/per-name.zeek" \
+        PerName::mode=$mode PerName::bases_file="$work/bases-$size.tsv" $list 2>&1 | tail -n1)
+      echo "N $mode $size ${measured#* }" >> "$results"
+      echo "   run $run_number: per name, $mode $size: $measured (mode, ns per name, hits per round)" >&2
+    done
+  done
+done
+
 # median of the numbers on standard input, then min-max
 summary() {
   sort -g | awk '{ v[NR] = $1 } END {
@@ -148,4 +165,17 @@ for config in $configs; do
     'BEGIN { printf "%.2f", ((c - s) - (nc - ns)) / q * 1e6 }')
   [ "$kind" = none ] && extra="-"
   echo "| $kind, $size list | $notices | $rows | $wall | $cpu | $extra | $rss | $start | $start_cpu | $start_rss |"
+done
+echo
+loop=$(pick N none default 'print $4' | median)
+echo "| per-name.zeek, 1,000,000 names (5% under duckdns.org) | ns per name, median (range) | ns per name over the bare loop | hits per round |"
+echo "| --- | ---: | ---: | ---: |"
+for config in none:default plugin:default script:default plugin:200000 script:200000; do
+  mode=${config%%:*} size=${config#*:}
+  ns=$(pick N "$mode" "$size" 'print $4' | summary)
+  ns_m=$(pick N "$mode" "$size" 'print $4' | median)
+  hits=$(pick N "$mode" "$size" 'print $5' | sort -u | paste -sd/)
+  over=$(awk -v n="$ns_m" -v l="$loop" 'BEGIN { printf "%.0f", n - l }')
+  [ "$mode" = none ] && over="-"
+  echo "| $mode, $size list | $ns | $over | $hits |"
 done

@@ -56,9 +56,9 @@ zeek::plugin::Configuration Plugin::Configure() {
     zeek::plugin::Configuration config;
     config.name = "DDNS::Lookup";
     config.description = "Dynamic-DNS provider lookups through libddns";
-    config.version.major = DDNS_VERSION_MAJOR;
-    config.version.minor = DDNS_VERSION_MINOR;
-    config.version.patch = DDNS_VERSION_PATCH;
+    config.version.major = DDNS_PLUGIN_VERSION_MAJOR;
+    config.version.minor = DDNS_PLUGIN_VERSION_MINOR;
+    config.version.patch = DDNS_PLUGIN_VERSION_PATCH;
     return config;
 }
 

@@ -929,6 +929,64 @@ fn a_list_file_at_start_up_replaces_the_default_and_a_bad_one_keeps_it() {
     }
 }
 
+/// A list whose checksum is right but whose suffix index is not: it opens, and only the full
+/// check (`ddns_matcher_verify`) can refuse it.
+fn crafted_list(dir: &Path) -> PathBuf {
+    let mut bytes = ddns_test_support::compile_list("duckdns.org duckdns\n");
+    let field = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
+    let table = bytes.len() - field(48) - field(56) - field(72) - field(80);
+    let slot = (table..)
+        .step_by(32)
+        .find(|&at| bytes[at + 4..at + 8] == (u32::MAX - 1).to_le_bytes())
+        .unwrap();
+    bytes[slot + 16] = bytes[slot + 16].to_ascii_uppercase();
+    ddns_test_support::fix_checksum(&mut bytes);
+    let list = dir.join("crafted.ddns");
+    std::fs::write(&list, &bytes).unwrap();
+    list
+}
+
+#[test]
+fn a_list_that_fails_the_full_check_is_refused_unless_verify_list_is_off() {
+    let dir = work_dir("verify-list");
+    let list = crafted_list(&dir);
+    let mut pcap = Pcap::new();
+    list_queries(&mut pcap, 0);
+    let pcap = pcap.into_bytes();
+    let setting = format!("redef DDNS::list_file = \"{}\";", list.display());
+
+    let run = run_zeek(&dir, &pcap, &setting, &[]);
+    let messages = run.ddns_messages();
+    assert!(
+        messages.iter().any(|message| message.starts_with(&format!(
+            "Reporter::WARNING ddns: cannot load list {}: ",
+            list.display()
+        )) && message.contains("corrupt suffix index")),
+        "the crafted list was not refused: {messages:?}\n{}",
+        run.output
+    );
+    assert_eq!(
+        list_rows(&run),
+        list_phase_rows(0, None),
+        "not on the default list"
+    );
+
+    // Without the full check the list opens (its header and checksum are right).
+    let run = run_zeek(
+        &dir,
+        &pcap,
+        &format!("{setting}\nredef DDNS::verify_list = F;"),
+        &[],
+    );
+    assert_eq!(
+        run.ddns_messages(),
+        [format!(
+            "Reporter::INFO ddns: loaded list {}: 1 entries, 1 providers",
+            list.display()
+        )]
+    );
+}
+
 #[test]
 fn a_list_changed_at_run_time_through_the_config_framework_serves_later_traffic() {
     let dir = work_dir("list-at-run-time");

@@ -107,7 +107,7 @@ void Plugin::Report(const std::string& message) {
 
 std::string Plugin::LibraryVersion() const { return usable_ ? ddns_version() : ""; }
 
-bool Plugin::LoadList(const std::string& path) {
+bool Plugin::LoadList(const std::string& path, bool verify) {
     if ( ! usable_ ) {
         Report("ddns: cannot load a list: libddns was refused at start-up");
         return false;
@@ -120,8 +120,9 @@ bool Plugin::LoadList(const std::string& path) {
     ddns_matcher* next = nullptr;
     ddns_status status =
         path.empty() ? ddns_matcher_new_default(&next) : ddns_matcher_open(path.c_str(), &next);
-    // A list from anywhere but `ddns compile` may be consistent in its checksum only.
-    if ( status == DDNS_OK && ! path.empty() )
+    // Opening checks the header and checksum; a list from anywhere but `ddns compile` may be
+    // consistent in those only, which the full check (linear in the list) catches.
+    if ( status == DDNS_OK && verify && ! path.empty() )
         status = ddns_matcher_verify(next);
     if ( status == DDNS_OK )
         status = ddns_reloadable_replace(holder_, next);

@@ -25,9 +25,9 @@ public:
     bool Listed(const zeek::String* input, bool host);
 
     // Makes the compiled list file at path (or the embedded default list, for "") the
-    // current list. On failure the previous list stays current, the reason is reported, and
-    // the result is false.
-    bool LoadList(const std::string& path);
+    // current list, after checking its whole index when verify is set. On failure the
+    // previous list stays current, the reason is reported, and the result is false.
+    bool LoadList(const std::string& path, bool verify);
 
     // libddns's version string, or "" when the library was refused.
     std::string LibraryVersion() const;

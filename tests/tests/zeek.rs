@@ -929,6 +929,43 @@ fn a_list_file_at_start_up_replaces_the_default_and_a_bad_one_keeps_it() {
     }
 }
 
+/// The way plugins/zeek/README.md recommends: a line in a file of Config::config_files. The
+/// script holds the packets back until the file is read, as Zeek reads it in a thread.
+#[test]
+fn a_list_named_in_a_config_file_serves_the_traffic() {
+    let dir = work_dir("config-file");
+    let mine = compile_list(
+        &dir,
+        "mine",
+        "example-ddns.net acme\n!www.example-ddns.net acme\n",
+    );
+    let config = dir.join("ddns.cfg");
+    std::fs::write(&config, format!("DDNS::list_file {}\n", mine.display())).unwrap();
+    let mut pcap = Pcap::new();
+    list_queries(&mut pcap, 0);
+    let script = format!(
+        "redef Config::config_files += {{ \"{config}\" }};\n\
+         event zeek_init() {{ suspend_processing(); }}\n\
+         event Input::end_of_data(name: string, source: string)\n\
+         \t{{ if ( source == \"{config}\" ) continue_processing(); }}",
+        config = config.display()
+    );
+    let run = run_zeek(&dir, &pcap.into_bytes(), &script, &[]);
+    assert_eq!(
+        list_rows(&run),
+        list_phase_rows(0, Some(&mine)),
+        "{}",
+        run.output
+    );
+    assert_eq!(
+        run.ddns_messages(),
+        [format!(
+            "Reporter::INFO ddns: loaded list {}: 2 entries, 1 providers",
+            mine.display()
+        )]
+    );
+}
+
 /// A list whose checksum is right but whose suffix index is not: it opens, and only the full
 /// check (`ddns_matcher_verify`) can refuse it.
 fn crafted_list(dir: &Path) -> PathBuf {

@@ -67,6 +67,23 @@ if [ ${#packages[@]} -gt 0 ] || $need_suricata; then
       -t bookworm-backports suricata
   fi
 fi
+# Zeek 8.0 (not packaged for Debian 12), with its plugin CMake files, cmake and g++: the Zeek
+# plugin's end-to-end tests (tests/tests/zeek.rs) build the plugin and run /opt/zeek/bin/zeek.
+if ! { /opt/zeek/bin/zeek --version 2>/dev/null || zeek --version 2>/dev/null; } | grep -q 'version 8\.0\.'; then
+  engines=${DDNS_ENGINES:-$(pwd)/../shared/engines}
+  [ -f "$engines/install-zeek.sh" ] || engines=/work/shared/engines
+  if [ ! -f "$engines/install-zeek.sh" ]; then
+    echo "error: Zeek 8.0 is missing and install-zeek.sh is not in \$DDNS_ENGINES, ../shared/engines" \
+      "or /work/shared/engines: install Zeek 8.0 into /opt/zeek, or set DDNS_ENGINES" >&2
+    exit 1
+  fi
+  echo "== installing Zeek 8.0 ($engines/install-zeek.sh)"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: need root (or sudo) to run $engines/install-zeek.sh" >&2
+    exit 1
+  fi
+  bash "$engines/install-zeek.sh"
+fi
 
 echo "== cargo fmt --check"
 cargo fmt --all --check

@@ -1,0 +1,2 @@
+# Loaded when Zeek loads the DDNS::Lookup plugin: the detection (ddns.log, notices).
+@load ./main

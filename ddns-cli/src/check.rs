@@ -26,6 +26,9 @@ struct Answer<'a> {
     provider_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     abuse: Option<&'static str>,
+    /// The provider's class (`free-anonymous`, `device-assigned`, ...; docs/catalog.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    class: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     base: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -50,6 +53,7 @@ fn answer<'m>(matcher: &'m Matcher, name: &[u8]) -> (Answer<'m>, bool) {
             provider: None,
             provider_name: None,
             abuse: None,
+            class: None,
             base: None,
             sub_domain: None,
             sub_labels: None,
@@ -65,6 +69,7 @@ fn answer<'m>(matcher: &'m Matcher, name: &[u8]) -> (Answer<'m>, bool) {
         provider: Some(provider.id()),
         provider_name: Some(provider.name()),
         abuse: Some(provider.abuse().as_str()),
+        class: Some(provider.class().as_str()),
         base: Some(shown(&name[found.base_span()]).to_ascii_lowercase()),
         sub_domain: sub_domain(name, &found),
         sub_labels: Some(found.sub_labels()),

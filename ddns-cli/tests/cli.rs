@@ -76,9 +76,9 @@ fn check_reads_stdin_and_prints_json() {
     );
     assert_eq!(
         text(&out.stdout),
-        "{\"name\":\"x7.duckdns.org\",\"verdict\":\"block\",\"provider\":\"duckdns\",\"provider_name\":\"duckdns\",\"abuse\":\"unknown\",\"base\":\"duckdns.org\",\"sub_domain\":\"x7\",\"sub_labels\":1,\"malformed\":false}\n\
+        "{\"name\":\"x7.duckdns.org\",\"verdict\":\"block\",\"provider\":\"duckdns\",\"provider_name\":\"duckdns\",\"abuse\":\"unknown\",\"class\":\"unclassified\",\"base\":\"duckdns.org\",\"sub_domain\":\"x7\",\"sub_labels\":1,\"malformed\":false}\n\
          {\"name\":\"example.com\",\"verdict\":\"none\"}\n\
-         {\"name\":\"\\\\xff.ddns.net\",\"verdict\":\"block\",\"provider\":\"noip\",\"provider_name\":\"noip\",\"abuse\":\"unknown\",\"base\":\"ddns.net\",\"sub_domain\":\"\\\\xff\",\"sub_labels\":1,\"malformed\":true}\n"
+         {\"name\":\"\\\\xff.ddns.net\",\"verdict\":\"block\",\"provider\":\"noip\",\"provider_name\":\"noip\",\"abuse\":\"unknown\",\"class\":\"unclassified\",\"base\":\"ddns.net\",\"sub_domain\":\"\\\\xff\",\"sub_labels\":1,\"malformed\":true}\n"
     );
     assert_eq!(out.status.code(), Some(0));
 }

@@ -583,7 +583,7 @@ fn ddns_log_and_notice_log_hold_exactly_the_expected_rows() {
 }
 
 #[test]
-fn options_ignore_providers_mark_known_hosts_unsuppress_and_switch_off() {
+fn options_ignore_providers_and_classes_mark_known_hosts_unsuppress_and_switch_off() {
     let cases = [
         case(DnsUdp, "x7.duckdns.org", "block"),
         case(DnsUdp, "again.duckdns.org", "block"),
@@ -621,6 +621,29 @@ fn options_ignore_providers_mark_known_hosts_unsuppress_and_switch_off() {
             (note.clone(), u64::from(clients[0].port)),
             (note, u64::from(clients[1].port))
         ]
+    );
+
+    // Ignoring a class: only the device-assigned (Synology) name is left, its class logged.
+    let cases = [
+        case(DnsUdp, "x7.duckdns.org", "block"),
+        case(DnsUdp, "nas.dsmynas.com", "block"),
+    ];
+    let (pcap_classes, _) = fixture_pcap(&cases);
+    let dir = work_dir("options-classes");
+    let run = run_zeek(
+        &dir,
+        &pcap_classes,
+        "redef DDNS::ignored_classes = { \"free-anonymous\" };",
+        &[],
+    );
+    let logged: Vec<(String, String)> = run
+        .log("ddns")
+        .iter()
+        .map(|record| (text(&record["name"]), text(&record["provider_class"])))
+        .collect();
+    assert_eq!(
+        logged,
+        [("nas.dsmynas.com".to_string(), "device-assigned".to_string())]
     );
 
     let dir = work_dir("options-off");
@@ -679,11 +702,11 @@ fn the_bifs_answer_as_ddns_check_does() {
         let expected = match answer["verdict"].as_str().unwrap() {
             "none" => "[matched=F, allowed=F, provider=<uninitialized>, \
                        provider_name=<uninitialized>, base=<uninitialized>, sub_labels=0, \
-                       abuse=<uninitialized>, malformed=F]"
+                       abuse=<uninitialized>, provider_class=<uninitialized>, malformed=F]"
                 .to_string(),
             verdict => format!(
                 "[matched={}, allowed={}, provider={}, provider_name={}, base={}, \
-                 sub_labels={}, abuse={}, malformed={}]",
+                 sub_labels={}, abuse={}, provider_class={}, malformed={}]",
                 if verdict == "block" { "T" } else { "F" },
                 if verdict == "allow" { "T" } else { "F" },
                 text(&answer["provider"]),
@@ -691,6 +714,7 @@ fn the_bifs_answer_as_ddns_check_does() {
                 text(&answer["base"]),
                 answer["sub_labels"],
                 text(&answer["abuse"]),
+                text(&answer["class"]),
                 if answer["malformed"] == true {
                     "T"
                 } else {
@@ -711,7 +735,8 @@ fn the_bifs_answer_as_ddns_check_does() {
         );
     }
     let none = "[matched=F, allowed=F, provider=<uninitialized>, provider_name=<uninitialized>, \
-                base=<uninitialized>, sub_labels=0, abuse=<uninitialized>, malformed=F]";
+                base=<uninitialized>, sub_labels=0, abuse=<uninitialized>, \
+                provider_class=<uninitialized>, malformed=F]";
     assert_eq!(lines.next(), Some(format!("{none}, {none}").as_str()));
     let version = lines.next().unwrap_or_default();
     assert!(
@@ -969,15 +994,9 @@ fn a_list_named_in_a_config_file_serves_the_traffic() {
 /// A list whose checksum is right but whose suffix index is not: it opens, and only the full
 /// check (`ddns_matcher_verify`) can refuse it.
 fn crafted_list(dir: &Path) -> PathBuf {
-    let mut bytes = ddns_test_support::compile_list("duckdns.org duckdns\n");
-    let field = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
-    let table = bytes.len() - field(48) - field(56) - field(72) - field(80);
-    let slot = (table..)
-        .step_by(32)
-        .find(|&at| bytes[at + 4..at + 8] == (u32::MAX - 1).to_le_bytes())
-        .unwrap();
-    bytes[slot + 16] = bytes[slot + 16].to_ascii_uppercase();
-    ddns_test_support::fix_checksum(&mut bytes);
+    let bytes = ddns_test_support::with_upper_case_table_key(&ddns_test_support::compile_list(
+        "duckdns.org duckdns\n",
+    ));
     let list = dir.join("crafted.ddns");
     std::fs::write(&list, &bytes).unwrap();
     list

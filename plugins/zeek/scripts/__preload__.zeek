@@ -20,6 +20,10 @@ export {
 		sub_labels: count;
 		## The provider's abuse posture: "unknown", "responsive", "slow", "unresponsive".
 		abuse: string &optional;
+		## The provider's class: "free-anonymous", "device-assigned" (names that come with
+		## a router, NAS or camera), "business-firewall", "paid" or "unclassified"
+		## (docs/catalog.md in the ddns repository).
+		provider_class: string &optional;
 		## The name breaks host name rules (bytes DNS forbids, over-long labels, a bad
 		## port); the verdict stands all the same.
 		malformed: bool;

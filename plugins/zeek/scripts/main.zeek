@@ -42,6 +42,8 @@ export {
 		provider: string &log &optional;
 		## The provider's display name.
 		provider_name: string &log &optional;
+		## The provider's class, such as "free-anonymous" or "device-assigned".
+		provider_class: string &log &optional;
 		## The base domain (the winning list entry).
 		base: string &log &optional;
 		## "block" (a provider's name), "allow" (an exception of the list) or "known"
@@ -64,6 +66,10 @@ export {
 
 	## Provider ids (such as "synology") whose names are neither logged nor noticed.
 	option ignored_providers: set[string] = {};
+
+	## Provider classes (such as "device-assigned": names that come with a NAS, router or
+	## camera the user owns) whose names are neither logged nor noticed.
+	option ignored_classes: set[string] = {};
 
 	## The site's own known host names under DDNS providers (employees' home VPNs, say),
 	## lower case, without a trailing dot: logged with verdict "known", never noticed.
@@ -117,6 +123,8 @@ function check(c: connection, source: string, name: string, host_form: bool)
 		return;
 	if ( found?$provider && found$provider in ignored_providers )
 		return;
+	if ( found?$provider_class && found$provider_class in ignored_classes )
+		return;
 
 	local verdict = found$matched ? "block" : "allow";
 	if ( found$matched && |known_hosts| > 0 )
@@ -133,6 +141,8 @@ function check(c: connection, source: string, name: string, host_form: bool)
 		info$provider = found$provider;
 	if ( found?$provider_name )
 		info$provider_name = found$provider_name;
+	if ( found?$provider_class )
+		info$provider_class = found$provider_class;
 	if ( found?$base )
 		info$base = found$base;
 

@@ -23,6 +23,16 @@ const char* AbuseName(uint32_t abuse) {
     }
 }
 
+const char* ClassName(uint32_t provider_class) {
+    switch ( provider_class ) {
+        case DDNS_CLASS_FREE_ANONYMOUS: return "free-anonymous";
+        case DDNS_CLASS_DEVICE_ASSIGNED: return "device-assigned";
+        case DDNS_CLASS_BUSINESS_FIREWALL: return "business-firewall";
+        case DDNS_CLASS_PAID: return "paid";
+        default: return "unclassified";
+    }
+}
+
 // "<status text>: <detail>" for the latest failure of a load call on this thread.
 std::string Failure(ddns_status status) {
     std::string message = ddns_status_str(status);
@@ -36,7 +46,7 @@ std::string Failure(ddns_status status) {
 
 // Field offsets of DDNS::Match, looked up once.
 struct MatchFields {
-    int matched, allowed, provider, provider_name, base, sub_labels, abuse, malformed;
+    int matched, allowed, provider, provider_name, base, sub_labels, abuse, provider_class, malformed;
 };
 
 const MatchFields& Fields() {
@@ -45,7 +55,8 @@ const MatchFields& Fields() {
         return MatchFields{type->FieldOffset("matched"),       type->FieldOffset("allowed"),
                            type->FieldOffset("provider"),      type->FieldOffset("provider_name"),
                            type->FieldOffset("base"),          type->FieldOffset("sub_labels"),
-                           type->FieldOffset("abuse"),         type->FieldOffset("malformed")};
+                           type->FieldOffset("abuse"),         type->FieldOffset("provider_class"),
+                           type->FieldOffset("malformed")};
     }();
     return fields;
 }
@@ -194,6 +205,7 @@ zeek::RecordValPtr Plugin::ToRecord(const ddns_matcher* matcher, const ddns_matc
         record->Assign(fields.provider, zeek::make_intrusive<zeek::StringVal>(provider.id_len, provider.id));
         record->Assign(fields.provider_name,
                        zeek::make_intrusive<zeek::StringVal>(provider.name_len, provider.name));
+        record->Assign(fields.provider_class, ClassName(provider.provider_class));
     }
     else
         Report(std::string("ddns: cannot describe provider ") + std::to_string(found.provider) + ": " +

@@ -1191,3 +1191,84 @@ fn the_rules_use_ddns_sids_and_require_the_transforms() {
         assert!(rule.contains("load ddns-providers.json"), "{rule}");
     }
 }
+
+/// `ddns export --format suricata-datasets` on a Suricata 8 without the plugin: its rule and
+/// dataset load, and alert with the provider in alert.context.ddns, within the limits
+/// docs/cli.md gives: only base domains that are Public Suffix List entries, no apex, no
+/// exceptions.
+#[test]
+fn the_suricata_datasets_export_alerts_within_its_documented_limits() {
+    let dir = work_dir("datasets-export");
+    let out = Command::new(ddns_binary())
+        .args([
+            "export",
+            "--format",
+            "suricata-datasets",
+            "--sid-base",
+            "9400000",
+        ])
+        .output()
+        .expect("run ddns export");
+    assert!(out.status.success(), "ddns export failed");
+    let document: Value = serde_json::from_slice(&out.stdout).expect("the export is JSON");
+    std::fs::write(dir.join("ddns-bases.json"), &out.stdout).unwrap();
+    let rule = document["rule"]
+        .as_str()
+        .expect("the export holds its rule");
+    std::fs::write(dir.join("ddns.rules"), format!("{rule}\n")).unwrap();
+    std::fs::write(dir.join("base.rules"), "").unwrap();
+    let names = [
+        "x7.duckdns.org",
+        "CAM-01.HOME.DUCKDNS.ORG",
+        "foo.no-ip.org",
+        "www.duckdns.org",
+        "x.mooo.com",
+        "duckdns.org",
+        "notduckdns.org",
+        "www.example.com",
+    ];
+    let setup = Setup {
+        plugin: false,
+        environment: Vec::new(),
+        yaml: String::new(),
+    };
+    let run = run_suricata_as_is(&dir, &dns_pcap(&names), &setup);
+    assert!(
+        run.log_mentions("1 rules successfully loaded, 0 rules failed"),
+        "the exported rule did not load:\n{}",
+        run.log
+    );
+    let mut got: Vec<(u16, String, String)> = run
+        .alerts()
+        .map(|alert| {
+            let context = &alert["alert"]["context"]["ddns"];
+            (
+                alert["src_port"].as_u64().unwrap() as u16,
+                context["base"].as_str().unwrap_or("").to_string(),
+                context["provider"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    // The first three as ddns decides them; www.duckdns.org (an exception in ddns) alerts;
+    // mooo.com (no PSL entry) and the apex stay silent.
+    let answers = ddns_check(&names[..3], None);
+    let mut expected: Vec<(u16, String, String)> = answers
+        .iter()
+        .enumerate()
+        .map(|(index, answer)| {
+            (
+                client(index).port,
+                answer["base"].as_str().unwrap().to_string(),
+                answer["provider"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    expected.push((client(3).port, "duckdns.org".into(), "duckdns".into()));
+    assert_eq!(got, expected, "{}", run.log);
+    assert_eq!(
+        ddns_check(&["www.duckdns.org"], None)[0]["verdict"],
+        "allow"
+    );
+    assert_eq!(ddns_check(&["x.mooo.com"], None)[0]["verdict"], "block");
+}

@@ -2,8 +2,8 @@
 # Suricata 8: the ddns plugin (plugins/suricata8/) against ET-style rules for the same entries
 # (`ddns export --format suricata-rules`, one `dns.query; dotprefix; content; endswith` rule
 # per block entry) and against the best rule stock Suricata 8 has without the plugin
-# (`dns.query; to_lowercase; tld; dataset:isset` over a dataset of the base domains), in one
-# run:
+# (`dns.query; to_lowercase; tld; dataset:isset` over a JSON dataset of the base domains, as
+# `ddns export --format suricata-datasets` writes them), in one run:
 #
 #   1. start-up: `suricata -T` wall time and peak RSS (/usr/bin/time) with no rules, with the
 #      plugin's three rules, the ET-style rules and the tld rule, at the default list and at
@@ -64,11 +64,10 @@ for size in default 200000; do
   mkdir -p "$work/plugin-$size"
   cp plugins/suricata8/ddns.rules "$work/plugin-$size/ddns.rules"
   "$ddns" providers --json --list "$work/list-$size.ddns" > "$work/plugin-$size/ddns-providers.json"
-  # The tld rule: a string dataset (base64 lines) of every block entry.
+  # The tld rule and its JSON dataset, as `ddns export --format suricata-datasets` writes them.
   mkdir -p "$work/tld-$size"
-  grep -v '^[#!]' "$work/list-$size.txt" | awk 'NF { print tolower($1) }' \
-    | perl -MMIME::Base64 -ne 'chomp; print encode_base64($_, ""), "\n"' > "$work/tld-$size/bases.lst"
-  echo 'alert dns any any -> any any (msg:"DDNS base domain by PSL suffix"; flow:to_server; dns.query; to_lowercase; tld; dataset:isset,ddns-bases, type string, load bases.lst, hashsize 1048576; classtype:bad-unknown; sid:1995199; rev:1;)' \
+  "$ddns" export --list "$work/list-$size.ddns" --format suricata-datasets -o "$work/tld-$size/ddns-bases.json"
+  perl -MJSON::PP -0777 -ne 'print decode_json($_)->{rule}, "\n"' "$work/tld-$size/ddns-bases.json" \
     > "$work/tld-$size/tld.rules"
 done
 

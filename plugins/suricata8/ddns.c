@@ -67,20 +67,31 @@ static struct {
 static char lib_error[1024] = "libddns was not loaded";
 static bool lib_ready = false;
 
-/* One opened list, shared by the rules of one detection engine; freed with its last rule. */
+/*
+ * One opened list, the transforms' context in every rule of one detection engine.
+ *
+ * Suricata hands a rule's transform context to the engine's buffer map, and a second rule with
+ * the same buffer and transforms shares the first rule's map: its context is dropped without a
+ * Free call, and the map's one context gets Free(NULL, ...) when the engine is torn down. So
+ * the list is closed (its matcher freed) at the first Free(NULL, ...), the engine's end, or
+ * when every rule that took it failed to load (Free(de_ctx, ...) for each); the small struct
+ * itself stays allocated, since other maps of the same engine still name it in their Free.
+ */
 typedef struct DdnsList {
     ddns_matcher *matcher;
     /* Provider ids by provider index, pointing into the matcher. */
     uint32_t providers;
     const char **ids;
     uint32_t *id_lens;
-    /* Rules using it (under lock). */
+    /* Rules that took it and have not failed (under lock). */
     uint32_t refs;
+    /* The matcher is freed (under lock). */
+    bool closed;
 } DdnsList;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-/* The list of the engine whose rules are being parsed, and that engine (under lock). The list
-   is freed with the engine's last rule, which clears these, so the engine they name is alive. */
+/* The list of the engine whose rules are being parsed, and that engine (under lock). Closing
+   the list clears these, so the engine they name is alive. */
 static DdnsList *current = NULL;
 static const DetectEngineCtx *current_engine = NULL;
 
@@ -156,6 +167,7 @@ static void LoadLibrary(void)
     SCLogConfig("ddns: loaded %s from %s", lib.version(), path);
 }
 
+/* Frees a list no rule holds yet (ListOpen's failures). */
 static void ListFree(DdnsList *list)
 {
     if (list == NULL)
@@ -164,6 +176,24 @@ static void ListFree(DdnsList *list)
     SCFree(list->ids);
     SCFree(list->id_lens);
     SCFree(list);
+}
+
+/* Frees the list's matcher once its engine is gone or no rule holds it; call under lock. */
+static void ListClose(DdnsList *list)
+{
+    if (list->closed)
+        return;
+    list->closed = true;
+    if (current == list) {
+        current = NULL;
+        current_engine = NULL;
+    }
+    lib.matcher_free(list->matcher);
+    list->matcher = NULL;
+    SCFree(list->ids);
+    list->ids = NULL;
+    SCFree(list->id_lens);
+    list->id_lens = NULL;
 }
 
 /* Opens the list for a new engine; logs why and returns NULL when it cannot. */
@@ -253,14 +283,9 @@ static int Setup(DetectEngineCtx *de_ctx, Signature *s, int transform, const cha
     pthread_mutex_unlock(&lock);
     if (SCDetectSignatureAddTransform(s, transform, list) != 0) {
         pthread_mutex_lock(&lock);
-        bool last = --list->refs == 0;
-        if (last && current == list) {
-            current = NULL;
-            current_engine = NULL;
-        }
+        if (--list->refs == 0)
+            ListClose(list);
         pthread_mutex_unlock(&lock);
-        if (last)
-            ListFree(list);
         return -1;
     }
     return 0;
@@ -278,21 +303,17 @@ static int SetupBase(DetectEngineCtx *de_ctx, Signature *s, const char *options)
     return Setup(de_ctx, s, base_transform_id, "ddns_base");
 }
 
+/* Free(de_ctx, ...): a rule that took the list failed to load. Free(NULL, ...): the engine's
+   buffer maps are being freed, with the engine; no transform runs on it any more. */
 static void Free(DetectEngineCtx *de_ctx, void *context)
 {
-    (void)de_ctx;
     DdnsList *list = context;
     if (list == NULL)
         return;
     pthread_mutex_lock(&lock);
-    bool last = --list->refs == 0;
-    if (last && current == list) {
-        current = NULL;
-        current_engine = NULL;
-    }
+    if (de_ctx == NULL || (list->refs > 0 && --list->refs == 0))
+        ListClose(list);
     pthread_mutex_unlock(&lock);
-    if (last)
-        ListFree(list);
 }
 
 /* Makes the buffer `length` bytes from `bytes` (which may lie inside it), ASCII letters in

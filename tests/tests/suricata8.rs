@@ -1150,6 +1150,14 @@ fn rule_reloads_reopen_the_list() {
     let on_first = on(0, "acme (Acme)", "example-ddns.net");
     let on_second = on(1, "beta (Beta)", "other-ddns.org");
 
+    // A rule on the same buffer and transform as the plugin's DNS rule: Suricata has both share
+    // one transformed buffer, and hands the plugin only one of their contexts back to free.
+    let mut base_rules = BASE_RULES.to_string();
+    base_rules.push_str(
+        "alert dns any any -> any any (msg:\"shares the buffer\"; dns.query; ddns_provider; \
+         content:\"no-such-provider\"; sid:1995194; rev:1;)\n",
+    );
+    std::fs::write(dir.join("base.rules"), base_rules).unwrap();
     swap_in(&first);
     let mut setup = Setup::working();
     setup.environment.push(("DDNS_LIST", live.clone()));
@@ -1175,6 +1183,20 @@ fn rule_reloads_reopen_the_list() {
             run.log
         );
     }
+    // The lists of the engines the reloads replaced are unmapped: only the current engine's
+    // list file (and at most the one before it, while Suricata frees that engine) stays.
+    let maps = std::fs::read_to_string(format!("/proc/{}/maps", suricata.child.id())).unwrap();
+    let mut mapped: Vec<&str> = maps
+        .lines()
+        .filter(|line| line.contains("live.ddns"))
+        .map(|line| line.split_whitespace().skip(4).next().unwrap_or(""))
+        .collect();
+    mapped.sort();
+    mapped.dedup();
+    assert!(
+        mapped.len() <= 2,
+        "the lists of replaced engines are still mapped: {mapped:?}\n{maps}"
+    );
 }
 
 #[test]

@@ -1186,10 +1186,11 @@ fn rule_reloads_reopen_the_list() {
     // The lists of the engines the reloads replaced are unmapped: only the current engine's
     // list file (and at most the one before it, while Suricata frees that engine) stays.
     let maps = std::fs::read_to_string(format!("/proc/{}/maps", suricata.child.id())).unwrap();
+    // Mapped files by inode: a list renamed over keeps its own.
     let mut mapped: Vec<&str> = maps
         .lines()
         .filter(|line| line.contains("live.ddns"))
-        .map(|line| line.split_whitespace().skip(4).next().unwrap_or(""))
+        .map(|line| line.split_whitespace().nth(4).unwrap_or(""))
         .collect();
     mapped.sort();
     mapped.dedup();

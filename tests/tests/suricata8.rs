@@ -915,6 +915,17 @@ fn a_missing_or_foreign_library_or_a_bad_list_is_logged_and_its_rules_refused() 
     }
 }
 
+/// `ddns.verify: no` skips the full check: the crafted list, whose checksum is right, loads.
+#[test]
+fn ddns_verify_no_skips_the_full_check_of_the_list() {
+    let dir = work_dir("verify-no");
+    let mut setup = Setup::working();
+    setup.environment.push(("DDNS_LIST", crafted_list(&dir)));
+    setup.yaml = "ddns:\n  verify: no\n".to_string();
+    let run = run_suricata(&dir, &dns_pcap(&["www.example.com"]), &setup);
+    assert!(!run.log_mentions("cannot use the list"), "{}", run.log);
+}
+
 /// `suricata -T` with the service's environment: passes with a working plugin, fails when
 /// the plugin cannot work, and says why.
 #[test]

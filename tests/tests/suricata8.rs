@@ -1194,6 +1194,18 @@ fn rule_reloads_reopen_the_list() {
             run.log
         );
     }
+    // A list that does not open at a reload: the new engine refuses the rules, says why, and
+    // Suricata keeps running on it (without DDNS alerts).
+    std::fs::write(dir.join("live.ddns.new"), b"not a compiled list").unwrap();
+    std::fs::rename(dir.join("live.ddns.new"), &live).unwrap();
+    suricata.reload();
+    let run = suricata.pcap_file(&pcap);
+    assert_eq!(sorted_alerts(&run), [], "after a reload onto a bad list");
+    assert!(
+        run.log_mentions("ddns: cannot open the list"),
+        "the bad list is not logged:\n{}",
+        run.log
+    );
     // The lists of the engines the reloads replaced are unmapped: only the current engine's
     // list file (and at most the one before it, while Suricata frees that engine) stays.
     let maps = std::fs::read_to_string(format!("/proc/{}/maps", suricata.child.id())).unwrap();

@@ -85,6 +85,24 @@ if ! { /opt/zeek/bin/zeek --version 2>/dev/null || zeek --version 2>/dev/null; }
   bash "$engines/install-zeek.sh"
 fi
 
+# Suricata 8.0 with its plugin headers in /opt/suricata8 (not packaged for Debian 12): the
+# Suricata 8 plugin's end-to-end tests (tests/tests/suricata8.rs) build the plugin against it.
+if ! /opt/suricata8/bin/suricata -V 2>/dev/null | grep -q "version 8\.0\."; then
+  engines=${DDNS_ENGINES:-$PWD/../shared/engines}
+  [ -f "$engines/install-suricata8.sh" ] || engines=/work/shared/engines
+  if [ ! -f "$engines/install-suricata8.sh" ]; then
+    echo "error: Suricata 8.0 is not in /opt/suricata8 and no install-suricata8.sh is in" \
+      "\$DDNS_ENGINES, ../shared/engines or /work/shared/engines" >&2
+    exit 1
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: need root to run $engines/install-suricata8.sh (Suricata 8.0)" >&2
+    exit 1
+  fi
+  echo "== installing Suricata 8 with $engines/install-suricata8.sh"
+  bash "$engines/install-suricata8.sh"
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy"

@@ -29,6 +29,9 @@ pub(crate) const DEFAULT_SID_BASE: u32 = 9_400_000;
 pub(crate) enum ExportFormat {
     /// Suricata rules: one `alert dns` rule on `dns.query` per block entry.
     SuricataRules,
+    /// A Suricata 8 JSON dataset of the block entries, for one `tld` + `dataset` rule (no
+    /// plugin needed; only base domains that are Public Suffix List entries can match).
+    SuricataDatasets,
     /// A Zeek Intel framework file of `Intel::DOMAIN` indicators (exact names only).
     ZeekIntel,
     /// A DNS response policy zone (BIND, Knot Resolver, PowerDNS Recursor, Unbound).
@@ -75,6 +78,7 @@ pub(crate) fn export(
     let list = List::new(matcher, &entries);
     let text = match options.format {
         ExportFormat::SuricataRules => suricata_rules(&list, options)?,
+        ExportFormat::SuricataDatasets => suricata_datasets(&list, options),
         ExportFormat::ZeekIntel => zeek_intel(&list, options),
         ExportFormat::Rpz => rpz(&list, options),
         ExportFormat::Unbound => unbound(&list, options),
@@ -288,6 +292,77 @@ fn suricata_rules(list: &List<'_>, options: &ExportOptions) -> Result<String, Fa
         },
     );
     Ok(out)
+}
+
+// ---- suricata-datasets ---------------------------------------------------------------
+
+/// The file name the `suricata-datasets` rule loads its dataset from (beside the rules file).
+const SURICATA_DATASET_FILE: &str = "ddns-bases.json";
+
+/// The rule that reads a `suricata-datasets` file: the query name's public suffix (Suricata
+/// 8's `tld`, from the Public Suffix List), matched exactly against the base domains, with
+/// the entry's provider put into `alert.context.ddns`.
+fn suricata_dataset_rule(sid: u32) -> String {
+    format!(
+        "alert dns $HOME_NET any -> any any (msg:\"DDNS query under a dynamic-DNS base domain\"; \
+         dns.query; to_lowercase; tld; dataset:isset,ddns-bases, type string, load \
+         {SURICATA_DATASET_FILE}, format json, array_key bases, value_key base, context_key \
+         ddns; classtype:bad-unknown; sid:{sid}; rev:1;)"
+    )
+}
+
+/// A JSON document Suricata 8 loads as a dataset (`format json`): one object per block entry
+/// under `bases`, with its provider, and beside them the rule that uses it and what it cannot
+/// express. JSON has no comments; Suricata reads only the `bases` array.
+fn suricata_datasets(list: &List<'_>, options: &ExportOptions) -> String {
+    let mut bases = Vec::new();
+    list.each(
+        &mut String::new(),
+        |_, _| {},
+        |_, _, entry| {
+            if entry.allow {
+                return;
+            }
+            let provider = list.provider(entry);
+            bases.push(serde_json::json!({
+                "base": entry.domain,
+                "provider": provider.id(),
+                "provider_name": provider.name(),
+                "abuse": provider.abuse().to_string(),
+            }));
+        },
+    );
+    let about = [
+        generated("Suricata 8 JSON dataset", options),
+        format!(
+            "{} base domains. Save it as {SURICATA_DATASET_FILE} beside a rules file holding the \
+             rule below.",
+            bases.len()
+        ),
+        "The rule compares the query name's public suffix (Suricata's tld transform, from the \
+         Public Suffix List) with the base domains exactly: only base domains that are PSL \
+         entries can match, the base domain itself gives no suffix, and exceptions (allow \
+         entries) cannot be expressed. The ddns plugin for Suricata 8 has none of these limits."
+            .to_string(),
+    ];
+    let mut out = String::from("{\n");
+    let _ = writeln!(
+        out,
+        "  \"about\": {},",
+        serde_json::Value::from(about.to_vec())
+    );
+    let _ = writeln!(
+        out,
+        "  \"rule\": {},",
+        serde_json::Value::from(suricata_dataset_rule(options.sid_base))
+    );
+    out.push_str("  \"bases\": [");
+    for (index, base) in bases.iter().enumerate() {
+        let separator = if index == 0 { "" } else { "," };
+        let _ = write!(out, "{separator}\n    {base}");
+    }
+    out.push_str("\n  ]\n}\n");
+    out
 }
 
 // ---- zeek-intel ----------------------------------------------------------------------

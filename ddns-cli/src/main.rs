@@ -128,7 +128,8 @@ enum Command {
         /// The output format.
         #[arg(long, value_enum)]
         format: export::ExportFormat,
-        /// First signature id of `suricata-rules`; ids count up from it in output order.
+        /// First signature id of `suricata-rules` (ids count up from it in output order), and the
+        /// id of the `suricata-datasets` rule.
         #[arg(long, value_name = "SID", default_value_t = export::DEFAULT_SID_BASE)]
         sid_base: u32,
         /// Answer with this address instead of NXDOMAIN (`rpz`, `unbound`, `dnsmasq`;

@@ -1079,6 +1079,280 @@ fn prevalence_rule_catches_unknown_providers_bad_rows_and_a_missing_source() {
     );
 }
 
+// ---- abuse-posture evidence log ---------------------------------------------------------
+
+/// The dated evidence log behind the `abuse` fields (see docs/catalog.md, "Abuse posture").
+const ABUSE_EVIDENCE: &str = "data/abuse-evidence.md";
+
+/// How many of the largest `free-anonymous` providers (most hosts in the prevalence file)
+/// the log must cover, searched or not found (issue 18).
+const LARGEST_FREE: usize = 15;
+
+/// What the log rule needs of one provider: its `abuse`, `abuse_reason` and `class`.
+struct Posture {
+    abuse: String,
+    reason: String,
+    class: String,
+}
+
+/// Whether `text` starts with a date (`YYYY-MM-DD` or `YYYY-MM`) followed by a space;
+/// returns the rest.
+fn after_date(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let month = digits(0..4) && bytes.get(4) == Some(&b'-') && digits(5..7);
+    if !month {
+        return None;
+    }
+    if bytes.get(7) == Some(&b'-') && digits(8..10) {
+        text[10..].strip_prefix(' ')
+    } else {
+        text[7..].strip_prefix(' ')
+    }
+}
+
+/// The ids of the `count` free-anonymous providers with the most hosts in the prevalence
+/// file (ties broken by id).
+fn largest_free(
+    prevalence: &str,
+    providers: &BTreeMap<String, Posture>,
+    count: usize,
+) -> Vec<String> {
+    let mut rows: Vec<(u64, String)> = prevalence
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let id = fields.next()?.to_string();
+            let hosts = fields.next()?.parse().ok()?;
+            Some((hosts, id))
+        })
+        .filter(|(_, id)| {
+            providers
+                .get(id)
+                .is_some_and(|p| p.class == "free-anonymous")
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    rows.into_iter().take(count).map(|(_, id)| id).collect()
+}
+
+/// Problems with the evidence log: each `## id` section names a catalog provider once,
+/// states its posture as the catalog does and the date it was searched, and dates every
+/// evidence line and gives its URL; a provider whose posture is not `unknown` has a section
+/// with at least two evidence lines and a verdict, and a reason naming a URL; the largest
+/// free providers all have a section.
+fn abuse_evidence_problems(
+    log: &str,
+    providers: &BTreeMap<String, Posture>,
+    largest: &[String],
+) -> Vec<String> {
+    struct Section {
+        line: usize,
+        postures: Vec<String>,
+        searched: bool,
+        evidence: usize,
+        verdict: bool,
+    }
+    let mut problems = Vec::new();
+    let mut sections: BTreeMap<String, Section> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for (index, line) in log.lines().enumerate() {
+        let at = format!("{ABUSE_EVIDENCE}:{}", index + 1);
+        if let Some(id) = line.strip_prefix("## ") {
+            let id = id.trim().to_string();
+            if !providers.contains_key(&id) {
+                problems.push(format!("{at}: '{id}' is no catalog provider"));
+            }
+            if sections.contains_key(&id) {
+                problems.push(format!("{at}: '{id}' has two sections"));
+            }
+            sections.insert(
+                id.clone(),
+                Section {
+                    line: index + 1,
+                    postures: Vec::new(),
+                    searched: false,
+                    evidence: 0,
+                    verdict: false,
+                },
+            );
+            current = Some(id);
+            continue;
+        }
+        let Some(section) = current.as_ref().and_then(|id| sections.get_mut(id)) else {
+            continue;
+        };
+        if let Some(posture) = line.strip_prefix("Posture: ") {
+            section.postures.push(posture.trim().to_string());
+        } else if let Some(searched) = line.strip_prefix("Searched: ") {
+            section.searched = after_date(&format!("{} ", searched.get(..10).unwrap_or("")))
+                .is_some_and(str::is_empty);
+        } else if let Some(evidence) = line.strip_prefix("- ") {
+            match after_date(evidence) {
+                Some(rest) if is_web_url(rest.split_whitespace().next().unwrap_or_default()) => {
+                    section.evidence += 1
+                }
+                _ => problems.push(format!(
+                    "{at}: an evidence line is `- DATE URL what it shows`, DATE YYYY-MM-DD or YYYY-MM"
+                )),
+            }
+        } else if line.starts_with("Verdict: ") {
+            section.verdict = true;
+        }
+    }
+    for (id, section) in &sections {
+        let at = format!("{ABUSE_EVIDENCE}:{} ({id})", section.line);
+        let Some(provider) = providers.get(id) else {
+            continue;
+        };
+        if section.postures != [provider.abuse.clone()] {
+            problems.push(format!(
+                "{at}: one `Posture: {}` line, as in the catalog, is wanted; found {:?}",
+                provider.abuse, section.postures
+            ));
+        }
+        if !section.searched {
+            problems.push(format!(
+                "{at}: a `Searched: YYYY-MM-DD, what` line is wanted"
+            ));
+        }
+        if !section.verdict {
+            problems.push(format!("{at}: a `Verdict:` line is wanted"));
+        }
+    }
+    for (id, provider) in providers {
+        if provider.abuse == "unknown" {
+            continue;
+        }
+        match sections.get(id) {
+            Some(section) if section.evidence >= 2 => {}
+            _ => problems.push(format!(
+                "{id}: posture '{}' needs a section in {ABUSE_EVIDENCE} with at least two dated \
+                 evidence lines",
+                provider.abuse
+            )),
+        }
+        if !provider.reason.split_whitespace().any(|word| {
+            let word = word
+                .trim_start_matches('(')
+                .trim_end_matches([')', ',', ';', '.']);
+            is_web_url(word)
+        }) {
+            problems.push(format!(
+                "{id}: posture '{}' needs an `abuse_reason` naming its evidence's URL",
+                provider.abuse
+            ));
+        }
+    }
+    for id in largest {
+        if !sections.contains_key(id) {
+            problems.push(format!(
+                "{id}: one of the {LARGEST_FREE} largest free providers has no section in \
+                 {ABUSE_EVIDENCE}"
+            ));
+        }
+    }
+    problems
+}
+
+fn catalog_postures() -> BTreeMap<String, Posture> {
+    let mut postures = BTreeMap::new();
+    for file in catalog_files() {
+        for raw in raw_providers(&file.raw) {
+            let text = |key: &str| {
+                raw.get(key)
+                    .and_then(toml::Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            postures.insert(
+                text("id"),
+                Posture {
+                    abuse: text("abuse"),
+                    reason: text("abuse_reason"),
+                    class: text("class"),
+                },
+            );
+        }
+    }
+    postures
+}
+
+#[test]
+fn abuse_postures_rest_on_the_dated_evidence_log() {
+    let read = |relative: &str| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
+    };
+    let providers = catalog_postures();
+    let largest = largest_free(&read(PREVALENCE), &providers, LARGEST_FREE);
+    assert_eq!(largest.len(), LARGEST_FREE, "{largest:?}");
+    assert_none(
+        "abuse evidence",
+        abuse_evidence_problems(&read(ABUSE_EVIDENCE), &providers, &largest),
+    );
+}
+
+#[test]
+fn abuse_evidence_rule_catches_mismatches_undated_lines_and_missing_sections() {
+    let posture = |abuse: &str, reason: &str, class: &str| Posture {
+        abuse: abuse.to_string(),
+        reason: reason.to_string(),
+        class: class.to_string(),
+    };
+    let providers = BTreeMap::from([
+        (
+            "a".to_string(),
+            posture(
+                "responsive",
+                "See https://a.example/report.",
+                "free-anonymous",
+            ),
+        ),
+        (
+            "b".to_string(),
+            posture("unknown", "None found.", "free-anonymous"),
+        ),
+        ("c".to_string(), posture("unknown", "None found.", "paid")),
+    ]);
+    let prevalence = "# x\na\t5\t1\nc\t9\t1\nb\t3\t1\n";
+    assert_eq!(largest_free(prevalence, &providers, 2), ["a", "b"]);
+    let good = "# Log\n\n## a\n\nPosture: responsive\nSearched: 2026-12-04, the corpora\n\n\
+                - 2014-07-10 https://a.example/report (for) acted at once\n\
+                - 2014-07 https://b.example/quote (for) responsive\n\nVerdict: yes\n\n\
+                ## b\nPosture: unknown\nSearched: 2026-12-04\nVerdict: nothing found\n";
+    let largest = ["a".to_string(), "b".to_string()];
+    assert_eq!(
+        abuse_evidence_problems(good, &providers, &largest),
+        Vec::<String>::new()
+    );
+    // A wrong posture, an undated line, a line without a URL, an unknown id, c without
+    // `Searched:` and verdict, one evidence line only for a, and b (one of the largest)
+    // missing.
+    let bad = "## a\nPosture: unknown\nSearched: 2026-12-04\n\
+               - 2014-07-10 https://a.example/report (for)\n- someday https://b.example/\n\
+               - 2014-07 no url here\nVerdict: yes\n## zz\nPosture: unknown\n\
+               ## c\nPosture: unknown\n";
+    let problems = abuse_evidence_problems(bad, &providers, &largest);
+    assert_eq!(problems.len(), 8, "{problems:#?}");
+    // A posture other than unknown needs its reason to name a URL.
+    let vague = BTreeMap::from([(
+        "a".to_string(),
+        posture("responsive", "Known to be quick.", "free-anonymous"),
+    )]);
+    let problems = abuse_evidence_problems(good, &vague, &[]);
+    assert!(
+        problems.iter().any(|p| p.contains("abuse_reason")),
+        "{problems:#?}"
+    );
+}
+
 // ---- the Public Suffix List ----------------------------------------------------------
 
 /// The rules of the two sections of the Public Suffix List, host names in their ASCII

@@ -71,7 +71,7 @@ fn make_install_then_pkg_config_builds_the_quickstart_against_the_prefix() {
         printed,
         "x7.duckdns.org: Duck DNS (duckdns), abuse unknown\n\
          www.example.com: no match\n\
-         cam01.ddns.net:8080: No-IP (noip), abuse unknown\n"
+         cam01.ddns.net:8080: No-IP (noip), abuse responsive\n"
     );
     assert!(Path::new(&lib.join("libddns.so.1")).is_symlink());
 }

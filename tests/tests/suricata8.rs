@@ -20,9 +20,13 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use Carrier::{DnsTcp, DnsUdp, HttpHost, TlsSni};
+use ddns_tests::fixture::{
+    ANSWER, CASES, Carrier, RESOLVER, TLS_SERVER, WEB_SERVER, client, fixture_pcap,
+};
 use ddns_tests::pcap::{
-    Endpoint, Pcap, dns_over_tcp, dns_query, dns_response, http_get, http_ok, tls_client_finish,
-    tls_client_hello, tls_server_hello,
+    Pcap, dns_over_tcp, dns_query, dns_response, http_get, http_ok, tls_client_hello,
+    tls_server_hello,
 };
 use ddns_tests::{LibraryKind, ddns_binary, ddns_library, repo_root, target_dir};
 use serde_json::Value;
@@ -53,162 +57,13 @@ alert tls any any -> any any (msg:\"base tls\"; flow:established,to_server; tls.
 alert http any any -> any any (msg:\"base http\"; flow:established,to_server; http.host; ddns_base; pcre:\"/^(?P<pkt_ddns_base>.+)$/\"; sid:1995193; rev:1;)
 ";
 
-/// Where a name travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Carrier {
-    /// A DNS query over UDP, answered.
-    DnsUdp,
-    /// A DNS query inside a TCP connection (several queries share it), answered.
-    DnsTcp,
-    /// The server name of a TLS ClientHello.
-    TlsSni,
-    /// The Host header of an HTTP/1.1 request, answered.
-    HttpHost,
-}
-
-impl Carrier {
-    /// The sids of the plugin's rule and of the base rule on this carrier's buffer.
-    fn sids(self) -> (u64, u64) {
-        match self {
-            Carrier::DnsUdp | Carrier::DnsTcp => (SID_DNS, SID_BASE_DNS),
-            Carrier::TlsSni => (SID_TLS, SID_BASE_TLS),
-            Carrier::HttpHost => (SID_HTTP, SID_BASE_HTTP),
-        }
+/// The sids of the plugin's rule and of the base rule on a carrier's buffer.
+fn sids(carrier: Carrier) -> (u64, u64) {
+    match carrier {
+        Carrier::DnsUdp | Carrier::DnsTcp => (SID_DNS, SID_BASE_DNS),
+        Carrier::TlsSni => (SID_TLS, SID_BASE_TLS),
+        Carrier::HttpHost => (SID_HTTP, SID_BASE_HTTP),
     }
-}
-
-/// One name in the fixture and what must come of it: `Some((provider id, base domain))` for
-/// an alert, `None` for silence.
-struct Case {
-    carrier: Carrier,
-    name: &'static str,
-    expect: Option<(&'static str, &'static str)>,
-}
-
-const fn case(
-    carrier: Carrier,
-    name: &'static str,
-    expect: Option<(&'static str, &'static str)>,
-) -> Case {
-    Case {
-        carrier,
-        name,
-        expect,
-    }
-}
-
-use Carrier::{DnsTcp, DnsUdp, HttpHost, TlsSni};
-
-/// The fixture of tests/suricata.rs: positives from several providers of the default list,
-/// near misses, upper case, trailing dots, ports, and an allow entry (www.duckdns.org).
-const CASES: &[Case] = &[
-    case(DnsUdp, "x7.duckdns.org", Some(("duckdns", "duckdns.org"))),
-    case(
-        DnsUdp,
-        "CAM-01.HOME.DUCKDNS.ORG",
-        Some(("duckdns", "duckdns.org")),
-    ),
-    case(DnsUdp, "foo.no-ip.org", Some(("noip", "no-ip.org"))),
-    case(DnsUdp, "x.mooo.com", Some(("freedns-afraid", "mooo.com"))),
-    case(DnsUdp, "a.3322.org", Some(("pubyun", "3322.org"))),
-    case(DnsUdp, "nas.synology.me", Some(("synology", "synology.me"))),
-    case(
-        DnsUdp,
-        "c2_beacon.duckdns.org",
-        Some(("duckdns", "duckdns.org")),
-    ),
-    case(DnsUdp, "notduckdns.org", None),
-    case(DnsUdp, "duckdns.org.evil.com", None),
-    case(DnsUdp, "www.duckdns.org", None),
-    case(DnsUdp, "www.example.com", None),
-    case(DnsTcp, "tcp-c2.hopto.org", Some(("noip", "hopto.org"))),
-    case(DnsTcp, "www.example.org", None),
-    case(TlsSni, "c2.ddns.net", Some(("noip", "ddns.net"))),
-    case(TlsSni, "Upper.DynDNS.ORG.", Some(("dyn", "dyndns.org"))),
-    case(
-        TlsSni,
-        "[x7.duckdns.org]:443",
-        Some(("duckdns", "duckdns.org")),
-    ),
-    case(TlsSni, "www.duckdns.org", None),
-    case(TlsSni, "duckdns.org.evil.com", None),
-    case(HttpHost, "myhost.dynu.net", Some(("dynu", "dynu.net"))),
-    case(
-        HttpHost,
-        "X7.DuckDNS.org:8080",
-        Some(("duckdns", "duckdns.org")),
-    ),
-    case(
-        HttpHost,
-        "evil.duckdns.org.",
-        Some(("duckdns", "duckdns.org")),
-    ),
-    case(
-        HttpHost,
-        "cam.duckdns.org:443:443",
-        Some(("duckdns", "duckdns.org")),
-    ),
-    case(HttpHost, "notduckdns.org", None),
-    case(HttpHost, "www.duckdns.org:80", None),
-    case(HttpHost, "192.168.1.1:8080", None),
-];
-
-/// The resolver, TLS server and web server every client talks to.
-const RESOLVER: Endpoint = Endpoint::new([192, 0, 2, 53], 53);
-const TLS_SERVER: Endpoint = Endpoint::new([192, 0, 2, 43], 443);
-const WEB_SERVER: Endpoint = Endpoint::new([192, 0, 2, 80], 80);
-/// The address the resolver answers with.
-const ANSWER: [u8; 4] = [198, 51, 100, 7];
-
-/// The client of case number `index`: its source port tells the alerts apart.
-fn client(index: usize) -> Endpoint {
-    Endpoint::new([10, 0, 0, 10], 40_000 + index as u16)
-}
-
-/// Writes the fixture pcap: one flow per case, except the DNS-over-TCP cases, which share
-/// one connection. Returns the pcap and, per case, the source port its alert comes from.
-fn fixture_pcap(cases: &[Case]) -> (Vec<u8>, Vec<u16>) {
-    let mut pcap = Pcap::new();
-    let mut ports = Vec::new();
-    let mut tcp_dns: Option<(ddns_tests::pcap::TcpConnection, u16)> = None;
-    for (index, case) in cases.iter().enumerate() {
-        let name = case.name.as_bytes();
-        let id = 0x1000 + index as u16;
-        let me = client(index);
-        match case.carrier {
-            DnsUdp => {
-                pcap.udp(me, RESOLVER, &dns_query(id, name));
-                pcap.udp(RESOLVER, me, &dns_response(id, name, ANSWER));
-                ports.push(me.port);
-            }
-            DnsTcp => {
-                let (connection, port) =
-                    tcp_dns.get_or_insert_with(|| (pcap.tcp_connect(me, RESOLVER), me.port));
-                connection.client_sends(&mut pcap, &dns_over_tcp(&dns_query(id, name)));
-                connection.server_sends(&mut pcap, &dns_over_tcp(&dns_response(id, name, ANSWER)));
-                ports.push(*port);
-            }
-            TlsSni => {
-                let mut connection = pcap.tcp_connect(me, TLS_SERVER);
-                connection.client_sends(&mut pcap, &tls_client_hello(name));
-                connection.server_sends(&mut pcap, &tls_server_hello());
-                connection.client_sends(&mut pcap, &tls_client_finish());
-                connection.close(&mut pcap);
-                ports.push(me.port);
-            }
-            HttpHost => {
-                let mut connection = pcap.tcp_connect(me, WEB_SERVER);
-                connection.client_sends(&mut pcap, &http_get(name));
-                connection.server_sends(&mut pcap, &http_ok());
-                connection.close(&mut pcap);
-                ports.push(me.port);
-            }
-        }
-    }
-    if let Some((connection, _)) = tcp_dns {
-        connection.close(&mut pcap);
-    }
-    (pcap.into_bytes(), ports)
 }
 
 /// /opt/suricata8/bin/suricata, checked to be version 8.0.
@@ -494,7 +349,7 @@ fn fixture_alerts(ports: &[u16]) -> Vec<AlertKey> {
         assert_eq!(answer["provider"], provider, "{}", case.name);
         assert_eq!(answer["base"], base, "{}", case.name);
         let name = answer["provider_name"].as_str().unwrap();
-        let (sid, base_sid) = case.carrier.sids();
+        let (sid, base_sid) = sids(case.carrier);
         expected.push((sid, *port, format!("{provider} ({name})")));
         expected.push((base_sid, *port, base.to_string()));
     }

@@ -7,12 +7,19 @@
 //!   over UDP from 10,000 clients (each keeps its port, so a client is one flow); PERCENT of
 //!   them ask for a random host under a base domain of BASES.txt (one per line), the others
 //!   for ordinary names that no list holds.
+//! - `bench-suricata-inputs pcap-tls|pcap-http SESSIONS PERCENT BASES.txt OUT.pcap`:
+//!   SESSIONS whole TCP connections from the same 10,000 clients, each carrying one name
+//!   drawn the same way: as the TLS server name (SNI) of a ClientHello, or as the Host of
+//!   an HTTP GET.
 
 use std::collections::HashSet;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-use ddns_tests::pcap::{Endpoint, Pcap, dns_query};
+use ddns_tests::pcap::{
+    Endpoint, Pcap, dns_query, http_get, http_ok, tls_client_finish, tls_client_hello,
+    tls_server_hello,
+};
 
 /// splitmix64: a small deterministic generator, enough to spread names.
 struct Random(u64);
@@ -79,46 +86,103 @@ fn label(random: &mut Random) -> String {
         .collect()
 }
 
-fn dns_pcap(
-    queries: u64,
+/// The host names of a run: PERCENT of them a random host under one of `bases`, the others
+/// drawn from a fixed population of ordinary names, as a real network asks for the same
+/// names again.
+struct Names<'a> {
+    random: Random,
+    benign: Vec<String>,
+    bases: &'a [String],
     percent: u64,
-    bases: &[String],
-    out: &mut impl Write,
-) -> std::io::Result<()> {
-    const CLIENTS: u64 = 10_000;
+}
+
+impl<'a> Names<'a> {
+    fn new(bases: &'a [String], percent: u64) -> Names<'a> {
+        let mut random = Random(0x0bad_cafe);
+        let benign = (0..20_000)
+            .map(|i| {
+                format!(
+                    "{}.{}{}.{}",
+                    random.pick(BENIGN_LABELS),
+                    random.pick(BENIGN_WORDS),
+                    i,
+                    random.pick(BENIGN_TLDS)
+                )
+            })
+            .collect();
+        Names {
+            random,
+            benign,
+            bases,
+            percent,
+        }
+    }
+
+    /// The name of query or session number `index`.
+    fn name(&mut self, index: u64) -> String {
+        if (index * 7919) % 100 < self.percent {
+            let host = label(&mut self.random);
+            format!("{host}.{}", self.bases[self.random.below(self.bases.len())])
+        } else {
+            self.benign[self.random.below(self.benign.len())].clone()
+        }
+    }
+}
+
+const CLIENTS: u64 = 10_000;
+
+/// Client number `index % CLIENTS`; `port` tells its flows apart.
+fn client(index: u64, port: u16) -> Endpoint {
+    let client = index % CLIENTS;
+    Endpoint::new([10, 1, (client >> 8) as u8, client as u8], port)
+}
+
+fn dns_pcap(queries: u64, names: &mut Names<'_>, out: &mut impl Write) -> std::io::Result<()> {
     let resolver = Endpoint::new([192, 0, 2, 53], 53);
-    let mut random = Random(0x0bad_cafe);
-    // A fixed population of ordinary names, as a real network asks for the same names again.
-    let benign: Vec<String> = (0..20_000)
-        .map(|i| {
-            format!(
-                "{}.{}{}.{}",
-                random.pick(BENIGN_LABELS),
-                random.pick(BENIGN_WORDS),
-                i,
-                random.pick(BENIGN_TLDS)
-            )
-        })
-        .collect();
     let mut pcap = Pcap::new();
     pcap.set_step_micros(10);
     for query in 0..queries {
-        let client = query % CLIENTS;
-        let me = Endpoint::new(
-            [10, 1, (client >> 8) as u8, client as u8],
-            20_000 + (client % 40_000) as u16,
-        );
-        let name = if (query * 7919) % 100 < percent {
-            format!(
-                "{}.{}",
-                label(&mut random),
-                bases[random.below(bases.len())]
-            )
-        } else {
-            benign[random.below(benign.len())].clone()
-        };
+        // Each client keeps its port, so a client is one flow.
+        let me = client(query, 20_000 + (query % CLIENTS % 40_000) as u16);
+        let name = names.name(query);
         pcap.udp(me, resolver, &dns_query(query as u16, name.as_bytes()));
         if query % 4096 == 4095 {
+            pcap.flush_to(out)?;
+        }
+    }
+    pcap.flush_to(out)
+}
+
+/// SESSIONS TCP connections, each a whole exchange (handshake, TLS ClientHello with the
+/// name as SNI and ServerHello, or HTTP GET with the name as Host and its answer, then the
+/// close); each session has its own source port.
+fn tcp_pcap(
+    sessions: u64,
+    tls: bool,
+    names: &mut Names<'_>,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let server = if tls {
+        Endpoint::new([192, 0, 2, 43], 443)
+    } else {
+        Endpoint::new([192, 0, 2, 80], 80)
+    };
+    let mut pcap = Pcap::new();
+    pcap.set_step_micros(10);
+    for session in 0..sessions {
+        let me = client(session, 1_024 + (session / CLIENTS % 60_000) as u16);
+        let name = names.name(session);
+        let mut connection = pcap.tcp_connect(me, server);
+        if tls {
+            connection.client_sends(&mut pcap, &tls_client_hello(name.as_bytes()));
+            connection.server_sends(&mut pcap, &tls_server_hello());
+            connection.client_sends(&mut pcap, &tls_client_finish());
+        } else {
+            connection.client_sends(&mut pcap, &http_get(name.as_bytes()));
+            connection.server_sends(&mut pcap, &http_ok());
+        }
+        connection.close(&mut pcap);
+        if session % 1024 == 1023 {
             pcap.flush_to(out)?;
         }
     }
@@ -128,7 +192,7 @@ fn dns_pcap(
 fn usage() -> ExitCode {
     eprintln!(
         "usage: bench-suricata-inputs list COUNT OUT.txt\n       \
-         bench-suricata-inputs pcap QUERIES PERCENT BASES.txt OUT.pcap"
+         bench-suricata-inputs pcap|pcap-tls|pcap-http COUNT PERCENT BASES.txt OUT.pcap"
     );
     ExitCode::from(2)
 }
@@ -147,8 +211,8 @@ fn main() -> ExitCode {
                 out.flush()
             })
         }
-        ["pcap", queries, percent, bases, out] => {
-            let (Ok(queries), Ok(percent)) = (queries.parse(), percent.parse()) else {
+        [kind @ ("pcap" | "pcap-tls" | "pcap-http"), count, percent, bases, out] => {
+            let (Ok(count), Ok(percent)) = (count.parse(), percent.parse()) else {
                 return usage();
             };
             let bases: Vec<String> = match std::fs::read_to_string(bases) {
@@ -164,7 +228,11 @@ fn main() -> ExitCode {
             }
             std::fs::File::create(out).and_then(|file| {
                 let mut out = BufWriter::new(file);
-                dns_pcap(queries, percent, &bases, &mut out)?;
+                let mut names = Names::new(&bases, percent);
+                match *kind {
+                    "pcap" => dns_pcap(count, &mut names, &mut out)?,
+                    kind => tcp_pcap(count, kind == "pcap-tls", &mut names, &mut out)?,
+                }
                 out.flush()
             })
         }

@@ -76,9 +76,10 @@ enum Command {
         #[arg(long, conflicts_with = "json")]
         markdown: bool,
         /// List only the providers of this class: unclassified, free-anonymous,
-        /// device-assigned, business-firewall or paid (see docs/catalog.md).
-        #[arg(long, value_name = "CLASS", value_parser = parse_class)]
-        class: Option<ddns_core::ProviderClass>,
+        /// device-assigned, business-firewall or paid (see docs/catalog.md). Repeat it, or
+        /// separate classes by commas, for several.
+        #[arg(long, value_name = "CLASS", value_parser = parse_class, value_delimiter = ',')]
+        class: Vec<ddns_core::ProviderClass>,
     },
     /// Compile catalogs and plain lists into one list file for `--list` and the C library.
     Compile {
@@ -221,7 +222,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 (false, true) => providers::ProvidersFormat::Markdown,
                 (false, false) => providers::ProvidersFormat::Text,
             };
-            providers::providers(&load(list)?, format, class, list.is_none())
+            providers::providers(&load(list)?, format, &class, list.is_none())
         }
         Command::Compile {
             inputs,

@@ -41,18 +41,19 @@ pub(crate) enum ProvidersFormat {
     Markdown,
 }
 
-/// Prints the providers of `matcher`, only those of `class` when one is given. `default`
+/// Prints the providers of `matcher`, only those of the classes in `classes` when it names
+/// any. `default`
 /// says the list is the embedded default one, whose operators are known.
 pub(crate) fn providers(
     matcher: &Matcher,
     format: ProvidersFormat,
-    class: Option<ProviderClass>,
+    classes: &[ProviderClass],
     default: bool,
 ) -> Result<ExitCode, Failure> {
     let rows: Vec<ProviderRow<'_>> = matcher
         .providers()
         .iter()
-        .filter(|p| class.is_none_or(|class| p.class() == class))
+        .filter(|p| classes.is_empty() || classes.contains(&p.class()))
         .map(|p| ProviderRow {
             id: p.id(),
             name: p.name(),

@@ -183,6 +183,38 @@ fn providers_of_the_default_list_have_a_class_a_status_and_known_operators() {
         "{classes:?}"
     );
     assert_eq!(json["provider_count"], classes.len());
+
+    // Several classes: repeated, or separated by commas, the same providers.
+    let ids = |args: &[&str]| -> Vec<String> {
+        let out = ddns(args, None);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["providers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let firewall = ids(&["providers", "--json", "--class", "business-firewall"]);
+    let paid = ids(&["providers", "--json", "--class", "paid"]);
+    let repeated = ids(&[
+        "providers",
+        "--json",
+        "--class",
+        "business-firewall",
+        "--class",
+        "paid",
+    ]);
+    let comma = ids(&["providers", "--json", "--class", "paid,business-firewall"]);
+    assert!(!paid.is_empty());
+    let sorted = |mut ids: Vec<String>| {
+        ids.sort();
+        ids
+    };
+    let both = sorted([firewall, paid].concat());
+    assert_eq!(sorted(repeated), both);
+    assert_eq!(sorted(comma), both);
 }
 
 #[test]

@@ -13,6 +13,9 @@
 --   DDNS_LIBRARY  the library to load, a path or a file name the dynamic loader finds;
 --                 default "libddns.so.1", what `make install` puts in PREFIX/lib.
 --   DDNS_LIST     a compiled list file (`ddns compile`); default: the list built into libddns.
+--   DDNS_IGNORE_CLASSES
+--                 provider classes whose names never alert, separated by commas or spaces
+--                 (`business-firewall,paid`); default: none. docs/catalog.md defines them.
 --
 -- A missing library, a library of another ABI version or a list that does not open makes the
 -- script raise an error while Suricata parses the rule, which refuses that rule (and fails
@@ -49,6 +52,14 @@ enum {
   DDNS_VERDICT_NONE = 0,
   DDNS_VERDICT_BLOCK = 1,
   DDNS_VERDICT_ALLOW = 2
+};
+
+enum {
+  DDNS_CLASS_UNCLASSIFIED = 0,
+  DDNS_CLASS_FREE_ANONYMOUS = 1,
+  DDNS_CLASS_DEVICE_ASSIGNED = 2,
+  DDNS_CLASS_BUSINESS_FIREWALL = 3,
+  DDNS_CLASS_PAID = 4
 };
 
 typedef struct ddns_matcher ddns_matcher;
@@ -140,7 +151,7 @@ end
 local DDNS_OK, DDNS_VERDICT_BLOCK
 
 -- The flowvars a match sets, in the order init() declares them: ScFlowvarSet takes the index.
-local FLOWVARS = { "ddns_provider", "ddns_provider_id", "ddns_base" }
+local FLOWVARS = { "ddns_provider", "ddns_provider_id", "ddns_base", "ddns_provider_class" }
 
 -- Writes one line through Suricata's logger, or standard error where the state has none.
 local function log(message)
@@ -168,6 +179,30 @@ end
 -- This state's library, matcher and result storage, set by open().
 local lib, matcher, found, provider_out
 local providers = {}
+-- The name of each DDNS_CLASS_* value, and the set of class names DDNS_IGNORE_CLASSES names;
+-- set by open().
+local class_names, ignored_classes = {}, {}
+
+-- Reads DDNS_IGNORE_CLASSES into ignored_classes. Returns true, or nil and a message.
+local function read_ignored_classes()
+  ignored_classes = {}
+  local known = {}
+  for _, name in pairs(class_names) do
+    known[name] = true
+  end
+  for name in string.gmatch(setting("DDNS_IGNORE_CLASSES") or "", "[^,%s]+") do
+    if not known[name] then
+      local names = {}
+      for value = 0, #class_names do
+        names[#names + 1] = class_names[value]
+      end
+      return nil, string.format("DDNS_IGNORE_CLASSES names an unknown class '%s' (one of %s)",
+        name, table.concat(names, ", "))
+    end
+    ignored_classes[name] = true
+  end
+  return true
+end
 
 -- Loads the library, checks its ABI and opens the list. Returns true, or nil and a message.
 local function open()
@@ -177,6 +212,17 @@ local function open()
     return nil, problem
   end
   DDNS_OK, DDNS_VERDICT_BLOCK = ffi.C.DDNS_OK, ffi.C.DDNS_VERDICT_BLOCK
+  class_names = {
+    [tonumber(ffi.C.DDNS_CLASS_UNCLASSIFIED)] = "unclassified",
+    [tonumber(ffi.C.DDNS_CLASS_FREE_ANONYMOUS)] = "free-anonymous",
+    [tonumber(ffi.C.DDNS_CLASS_DEVICE_ASSIGNED)] = "device-assigned",
+    [tonumber(ffi.C.DDNS_CLASS_BUSINESS_FIREWALL)] = "business-firewall",
+    [tonumber(ffi.C.DDNS_CLASS_PAID)] = "paid",
+  }
+  local classes_read, classes_problem = read_ignored_classes()
+  if not classes_read then
+    return nil, classes_problem
+  end
   local loaded, handle = pcall(ffi.load, library)
   if not loaded then
     return nil, string.format(
@@ -225,7 +271,7 @@ local function open()
   return true
 end
 
--- The display name and id of provider number index, read once per state.
+-- The display name, id and class name of provider number index, read once per state.
 local function provider(index)
   local known = providers[index]
   if known == nil then
@@ -233,9 +279,10 @@ local function provider(index)
       known = {
         name = ffi.string(provider_out.name, tonumber(provider_out.name_len)),
         id = ffi.string(provider_out.id, tonumber(provider_out.id_len)),
+        class = class_names[tonumber(provider_out.provider_class)] or "unclassified",
       }
     else
-      known = { name = "unknown", id = "unknown" }
+      known = { name = "unknown", id = "unknown", class = "unclassified" }
     end
     providers[index] = known
   end
@@ -328,15 +375,17 @@ local function record(who, base)
   if not seen then
     matches[#matches + 1] = { who = who, base = base }
   end
-  local names, ids, bases = {}, {}, {}
+  local names, ids, bases, classes = {}, {}, {}, {}
   for at, one in ipairs(matches) do
-    names[at], ids[at], bases[at] = one.who.name, one.who.id, one.base
+    names[at], ids[at], bases[at], classes[at] = one.who.name, one.who.id, one.base,
+      one.who.class
   end
-  local name, id, base_list = table.concat(names, ", "), table.concat(ids, ","),
-    table.concat(bases, ",")
+  local name, id, base_list, class_list = table.concat(names, ", "), table.concat(ids, ","),
+    table.concat(bases, ","), table.concat(classes, ",")
   ScFlowvarSet(0, name, #name)
   ScFlowvarSet(1, id, #id)
   ScFlowvarSet(2, base_list, #base_list)
+  ScFlowvarSet(3, class_list, #class_list)
 end
 
 -- Defines the global init() and match() of a rule script inspecting kind ("dns", "tls" or
@@ -359,6 +408,7 @@ function ddns.rule(kind)
   -- settings must not outlive the script that set them.
   rawset(_G, "DDNS_LIBRARY", nil)
   rawset(_G, "DDNS_LIST", nil)
+  rawset(_G, "DDNS_IGNORE_CLASSES", nil)
 
   function init(_)
     local needs = {}
@@ -382,9 +432,13 @@ function ddns.rule(kind)
     if input == nil then
       return 0
     end
+    local who = provider(found.provider)
+    if ignored_classes[who.class] then
+      return 0
+    end
     local from = tonumber(found.base_offset)
     local base = string.lower(string.sub(input, from + 1, from + tonumber(found.base_len)))
-    record(provider(found.provider), base)
+    record(who, base)
     return 1
   end
 end

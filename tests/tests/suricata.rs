@@ -164,7 +164,8 @@ fn run_suricata_as_is(dir: &Path, pcap: &[u8], environment: &[(&str, &Path)]) ->
         .arg("-l")
         .arg(&log_dir)
         .env_remove("DDNS_LIST")
-        .env_remove("DDNS_LIBRARY");
+        .env_remove("DDNS_LIBRARY")
+        .env_remove("DDNS_IGNORE_CLASSES");
     for (key, value) in environment {
         command.env(key, value);
     }
@@ -456,6 +457,10 @@ fn fixture_alerts(ports: &[u16]) -> Vec<AlertKey> {
             ),
             ("ddns_provider_id".to_string(), provider.to_string()),
             ("ddns_base".to_string(), base.to_string()),
+            (
+                "ddns_provider_class".to_string(),
+                answer["class"].as_str().unwrap().to_string(),
+            ),
         ]);
         expected.push((sid(case.carrier), *port, flowvars));
     }
@@ -553,6 +558,10 @@ fn a_compiled_list_named_by_ddns_list_replaces_the_default() {
         ("ddns_provider".to_string(), "acme".to_string()),
         ("ddns_provider_id".to_string(), "acme".to_string()),
         ("ddns_base".to_string(), "example-ddns.net".to_string()),
+        (
+            "ddns_provider_class".to_string(),
+            "unclassified".to_string(),
+        ),
     ]);
     assert_eq!(got, [(SID_DNS, client(0).port, flowvars)]);
 
@@ -970,6 +979,7 @@ fn two_matches_in_one_packet_each_name_their_own_provider() {
             ("ddns_provider".to_string(), field("provider_name", ", ")),
             ("ddns_provider_id".to_string(), field("provider", ",")),
             ("ddns_base".to_string(), field("base", ",")),
+            ("ddns_provider_class".to_string(), field("class", ",")),
         ])
     };
     let dns = packet_vars("c.duckdns.org", "d.no-ip.org");
@@ -1335,4 +1345,58 @@ fn the_readmes_install_commands_can_run_twice() {
             "run {run}: the rules entry is not there once"
         );
     }
+}
+
+/// DDNS_IGNORE_CLASSES silences the names of providers of the classes it names, and only
+/// those; a class name it does not know refuses the rules, naming it.
+#[test]
+fn ignored_classes_never_alert_and_an_unknown_class_is_refused() {
+    let dir = work_dir("ignore-classes");
+    let names = ["x7.duckdns.org", "nas.myqnapcloud.com"];
+    let answers = ddns_check(&names, None);
+    assert_eq!(answers[0]["class"], "free-anonymous");
+    assert_eq!(answers[1]["class"], "device-assigned");
+    let library = this_build_library();
+    let alerted = |classes: &str| -> Vec<String> {
+        let run = run_suricata(
+            &dir,
+            &dns_pcap(&names),
+            &[
+                ("DDNS_LIBRARY", &library),
+                ("DDNS_IGNORE_CLASSES", Path::new(classes)),
+            ],
+        );
+        let mut ids: Vec<String> = run
+            .alerts()
+            .map(|alert| alert_key(alert).2["ddns_provider_id"].clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(alerted(""), ["duckdns", "qnap"]);
+    assert_eq!(alerted("free-anonymous"), ["qnap"]);
+    assert_eq!(alerted("paid, device-assigned"), ["duckdns"]);
+    assert_eq!(
+        alerted("device-assigned,free-anonymous"),
+        Vec::<String>::new()
+    );
+
+    let run = run_suricata_as_is(
+        &dir,
+        &dns_pcap(&names),
+        &[
+            ("DDNS_LIBRARY", &library),
+            (
+                "DDNS_IGNORE_CLASSES",
+                Path::new("free-anonymous,freeanonymous"),
+            ),
+        ],
+    );
+    assert_refused(
+        &run,
+        &[
+            "DDNS_IGNORE_CLASSES names an unknown class 'freeanonymous'",
+            "device-assigned",
+        ],
+    );
 }

@@ -403,7 +403,18 @@ fn eve_json_holds_exactly_the_expected_alerts_with_their_providers() {
         .find(|alert| alert["alert"]["signature_id"] == SID_DNS)
         .expect("a DNS alert");
     let context = &alert["alert"]["context"]["ddns"];
-    for key in ["website", "abuse", "block_entries"] {
+    let class = context["class"].as_str().unwrap_or_default();
+    assert!(
+        [
+            "free-anonymous",
+            "device-assigned",
+            "business-firewall",
+            "paid"
+        ]
+        .contains(&class),
+        "alert.context.ddns has no class: {context}"
+    );
+    for key in ["website", "abuse", "block_entries", "status"] {
         assert!(
             context.get(key).is_some(),
             "alert.context.ddns has no {key}"
@@ -1166,4 +1177,167 @@ fn the_suricata_datasets_export_alerts_within_its_documented_limits() {
         "allow"
     );
     assert_eq!(ddns_check(&["x.mooo.com"], None)[0]["verdict"], "block");
+}
+
+/// Runs the plugin's `make install` into `dir` (plugin under `dir`/plugins, rules and dataset
+/// in `dir` itself, Suricata's default-rule-path here) from the build in `build`.
+fn make_install(dir: &Path, build: &Path) {
+    let out = Command::new("make")
+        .arg("-C")
+        .arg(plugin_source())
+        .arg("install")
+        .arg(format!("OUT={}", build.display()))
+        .arg(format!("PLUGINDIR={}", dir.join("plugins").display()))
+        .arg(format!("RULEDIR={}", dir.display()))
+        .arg(format!("LIBSURICATA_CONFIG={LIBSURICATA_CONFIG}"))
+        .arg(format!("DDNS={}", ddns_binary().display()))
+        .env_remove("MAKEFLAGS")
+        .env_remove("MFLAGS")
+        .output()
+        .expect("run make install");
+    assert!(
+        out.status.success(),
+        "make install failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The installed files under `dir`, by name, with their contents.
+fn installed_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> =
+        ["plugins/ddns.so", "ddns.rules", "ddns-providers.json"]
+            .iter()
+            .map(|name| {
+                let bytes = std::fs::read(dir.join(name))
+                    .unwrap_or_else(|err| panic!("{name} is not installed: {err}"));
+                (name.to_string(), bytes)
+            })
+            .collect();
+    let mut others: Vec<String> = std::fs::read_dir(dir.join("plugins"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "ddns.so")
+        .collect();
+    others.sort();
+    files.extend(others.into_iter().map(|name| (name, Vec::new())));
+    files
+}
+
+/// The whole life of an install: `make install`, Suricata running on the installed plugin,
+/// a second `make install` of a changed build under it (an upgrade), a rule reload, and a
+/// restart. The second install replaces the files instead of rewriting them, so the running
+/// Suricata keeps the plugin it mapped; it leaves the same files, and nothing twice.
+#[test]
+fn a_second_make_install_under_a_running_suricata_replaces_the_plugin_safely() {
+    let dir = work_dir("second-install");
+    // The rules and dataset come from the install, not from work_dir's copies.
+    std::fs::remove_file(dir.join("ddns.rules")).unwrap();
+    std::fs::remove_file(dir.join("ddns-providers.json")).unwrap();
+    let build = dir.join("build");
+    std::fs::create_dir_all(&build).unwrap();
+    for name in ["ddns.so", "ddns-providers.json"] {
+        std::fs::copy(plugin().join(name), build.join(name)).unwrap();
+    }
+    make_install(&dir, &build);
+    let first = installed_files(&dir);
+
+    let installed_plugin = dir.join("plugins/ddns.so");
+    let setup = Setup {
+        plugin: false,
+        environment: vec![("DDNS_LIBRARY", this_build_library())],
+        yaml: format!("plugins:\n  - {}\n", installed_plugin.display()),
+    };
+    let pcap = dns_pcap(&["x7.duckdns.org"]);
+    let port = client(0).port;
+    let expected = vec![
+        (SID_DNS, port, "duckdns (Duck DNS)".to_string()),
+        (SID_BASE_DNS, port, "duckdns.org".to_string()),
+    ];
+    let mut suricata = SocketSuricata::start(&dir, &setup);
+    assert_eq!(
+        sorted_alerts(&suricata.pcap_file(&pcap)),
+        expected,
+        "first install"
+    );
+
+    // An upgrade: a build that differs (a byte appended to the library is harmless to the
+    // loader), installed again over the running Suricata.
+    let mut changed = std::fs::read(build.join("ddns.so")).unwrap();
+    changed.push(0);
+    std::fs::write(build.join("ddns.so"), &changed).unwrap();
+    make_install(&dir, &build);
+    let second = installed_files(&dir);
+    assert_eq!(
+        second.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+        first.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+        "the second install left other files"
+    );
+    assert_eq!(
+        second[0].1, changed,
+        "the second install did not install the new build"
+    );
+    assert_eq!(second[1..], first[1..], "the rules or dataset changed");
+    // The running Suricata still maps the first build, now unlinked: install replaced the
+    // file rather than writing into the one Suricata runs.
+    let maps = std::fs::read_to_string(format!("/proc/{}/maps", suricata.child.id())).unwrap();
+    let plugin_maps: Vec<&str> = maps
+        .lines()
+        .filter(|line| line.contains(&*installed_plugin.to_string_lossy()))
+        .collect();
+    assert!(
+        !plugin_maps.is_empty() && plugin_maps.iter().all(|line| line.ends_with("(deleted)")),
+        "the running Suricata does not map the replaced plugin file:\n{maps}"
+    );
+
+    suricata.reload();
+    let run = suricata.pcap_file(&pcap);
+    assert_eq!(
+        sorted_alerts(&run),
+        expected,
+        "after the second install and a reload:\n{}",
+        run.log
+    );
+    drop(suricata);
+
+    // A restart loads the installed upgrade.
+    let run = run_suricata(&dir, &pcap, &setup);
+    assert_eq!(
+        sorted_alerts(&run),
+        expected,
+        "after a restart:\n{}",
+        run.log
+    );
+}
+
+/// The provider dataset is the class filter (README.md): a dataset written with
+/// `ddns providers --json --class ...` keeps the other classes' names from alerting.
+#[test]
+fn a_provider_dataset_of_some_classes_alerts_on_those_classes_only() {
+    let dir = work_dir("class-filter");
+    let out = Command::new(ddns_binary())
+        .args(["providers", "--json", "--class", "device-assigned,paid"])
+        .output()
+        .expect("run ddns providers");
+    assert!(out.status.success(), "ddns providers failed");
+    std::fs::write(dir.join("ddns-providers.json"), out.stdout).unwrap();
+    let names = ["x7.duckdns.org", "nas.myqnapcloud.com"];
+    let answers = ddns_check(&names, None);
+    assert_eq!(answers[0]["class"], "free-anonymous");
+    assert_eq!(answers[1]["class"], "device-assigned");
+    let run = run_suricata(&dir, &dns_pcap(&names), &Setup::working());
+    let plugin_alerts: Vec<_> = sorted_alerts(&run)
+        .into_iter()
+        .filter(|(sid, _, _)| *sid == SID_DNS)
+        .collect();
+    assert_eq!(
+        plugin_alerts,
+        [(
+            SID_DNS,
+            client(1).port,
+            "qnap (QNAP myQNAPcloud)".to_string()
+        )],
+        "{}",
+        run.log
+    );
 }

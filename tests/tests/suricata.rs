@@ -1053,6 +1053,10 @@ fn rule_reloads_keep_the_rules_alerting_on_the_list_they_reopen() {
             ("ddns_provider".to_string(), provider.to_string()),
             ("ddns_provider_id".to_string(), provider.to_string()),
             ("ddns_base".to_string(), base.to_string()),
+            (
+                "ddns_provider_class".to_string(),
+                "unclassified".to_string(),
+            ),
         ]);
         vec![(SID_DNS, client(index).port, flowvars)]
     };
@@ -1351,13 +1355,16 @@ fn the_readmes_install_commands_can_run_twice() {
 /// those; a class name it does not know refuses the rules, naming it.
 #[test]
 fn ignored_classes_never_alert_and_an_unknown_class_is_refused() {
-    let dir = work_dir("ignore-classes");
     let names = ["x7.duckdns.org", "nas.myqnapcloud.com"];
     let answers = ddns_check(&names, None);
     assert_eq!(answers[0]["class"], "free-anonymous");
     assert_eq!(answers[1]["class"], "device-assigned");
     let library = this_build_library();
+    // A directory per run: Suricata appends to eve.json.
+    let run_count = std::cell::Cell::new(0);
     let alerted = |classes: &str| -> Vec<String> {
+        run_count.set(run_count.get() + 1);
+        let dir = work_dir(&format!("ignore-classes-{}", run_count.get()));
         let run = run_suricata(
             &dir,
             &dns_pcap(&names),
@@ -1382,7 +1389,7 @@ fn ignored_classes_never_alert_and_an_unknown_class_is_refused() {
     );
 
     let run = run_suricata_as_is(
-        &dir,
+        &work_dir("ignore-classes-unknown"),
         &dns_pcap(&names),
         &[
             ("DDNS_LIBRARY", &library),

@@ -118,6 +118,14 @@ enum Command {
         /// Stop with exit status 2 at the first bad record instead of skipping it.
         #[arg(long)]
         strict: bool,
+        /// Report only names of providers of this class (unclassified, free-anonymous,
+        /// device-assigned, business-firewall, paid; docs/catalog.md). Repeat it, or separate
+        /// classes by commas, for several.
+        #[arg(long, value_name = "CLASS", value_parser = parse_class, value_delimiter = ',')]
+        class: Vec<ddns_core::ProviderClass>,
+        /// Never report names of providers of this class; repeatable, or comma-separated.
+        #[arg(long, value_name = "CLASS", value_parser = parse_class, value_delimiter = ',')]
+        ignore_class: Vec<ddns_core::ProviderClass>,
         /// Log files; standard input when none are given or for `-`.
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
@@ -234,6 +242,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             json,
             summary,
             strict,
+            class,
+            ignore_class,
             files,
         } => {
             let options = scan::ScanOptions {
@@ -241,6 +251,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 json,
                 summary,
                 strict,
+                classes: class,
+                ignored_classes: ignore_class,
             };
             scan::scan(&load(list)?, &options, &files)
         }

@@ -794,3 +794,58 @@ fn the_default_list_is_used_without_list() {
         "-\t-\ttext\tx7.duckdns.org\tduckdns\tduckdns.org\n"
     );
 }
+
+/// `--class` keeps the hits of the classes it names, `--ignore-class` drops those of the
+/// classes it names (both repeatable or comma-separated); the summary counts only what is
+/// reported, and an unknown class is a usage error.
+#[test]
+fn class_filters_keep_or_drop_hits_by_provider_class() {
+    // Default list: Duck DNS is free-anonymous, QNAP device-assigned.
+    let names = b"x7.duckdns.org\nnas.myqnapcloud.com\ncam.ddns.net\n";
+    let hits = |args: &[&str]| -> (i32, String) {
+        let mut all = vec!["scan"];
+        all.extend_from_slice(args);
+        let out = ddns(&all, Some(names));
+        (out.status.code().unwrap_or(-1), text(&out.stdout).to_string())
+    };
+    let duck = "-\t-\ttext\tx7.duckdns.org\tduckdns\tduckdns.org\n";
+    let qnap = "-\t-\ttext\tnas.myqnapcloud.com\tqnap\tmyqnapcloud.com\n";
+    let noip = "-\t-\ttext\tcam.ddns.net\tnoip\tddns.net\n";
+    assert_eq!(hits(&[]), (0, format!("{duck}{qnap}{noip}")));
+    assert_eq!(hits(&["--class", "device-assigned"]), (0, qnap.to_string()));
+    assert_eq!(
+        hits(&["--ignore-class", "device-assigned"]),
+        (0, format!("{duck}{noip}"))
+    );
+    assert_eq!(
+        hits(&["--class", "paid", "--class", "device-assigned"]),
+        (0, qnap.to_string())
+    );
+    assert_eq!(
+        hits(&["--ignore-class", "free-anonymous,device-assigned"]),
+        (1, String::new()),
+        "nothing reported: exit status 1"
+    );
+    assert_eq!(
+        hits(&[
+            "--class",
+            "free-anonymous",
+            "--ignore-class",
+            "free-anonymous"
+        ]),
+        (1, String::new())
+    );
+    let (status, summary) = hits(&["--summary", "--ignore-class", "free-anonymous"]);
+    assert_eq!(status, 0);
+    assert!(
+        summary.starts_with("1 hit in 3 records"),
+        "the summary counts reported hits only:\n{summary}"
+    );
+    let out = ddns(&["scan", "--class", "cheap"], Some(names));
+    assert_exit(&out, 2);
+    assert!(
+        text(&out.stderr).contains("unknown class 'cheap'"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use ddns_core::{Matcher, Verdict};
+use ddns_core::{Matcher, ProviderClass, Verdict};
 use hashbrown::HashTable;
 use indicatif::ProgressBar;
 use serde::Serialize;
@@ -49,6 +49,18 @@ pub(crate) struct ScanOptions {
     pub json: bool,
     pub summary: bool,
     pub strict: bool,
+    /// Report only hits whose provider is of one of these classes (all when empty).
+    pub classes: Vec<ProviderClass>,
+    /// Never report hits whose provider is of one of these classes.
+    pub ignored_classes: Vec<ProviderClass>,
+}
+
+impl ScanOptions {
+    /// Whether hits of providers of `class` are reported.
+    fn reports(&self, class: ProviderClass) -> bool {
+        (self.classes.is_empty() || self.classes.contains(&class))
+            && !self.ignored_classes.contains(&class)
+    }
 }
 
 /// Where in a record a name was found.
@@ -184,11 +196,14 @@ impl<'m, W: Write> Scanner<'m, W> {
         let Some(found) = found.filter(|found| found.verdict() == Verdict::Block) else {
             return Ok(());
         };
+        let provider = self.matcher.provider(found.provider());
+        if !self.options.reports(provider.class()) {
+            return Ok(());
+        }
         if once && !self.record_hits.insert(name) {
             return Ok(());
         }
         self.hits += 1;
-        let provider = self.matcher.provider(found.provider());
         let ts = ts.map(shown);
         let client = client.map(shown);
         if let Some(summary) = &mut self.summary {

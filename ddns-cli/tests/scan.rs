@@ -519,12 +519,12 @@ fn json_output_has_one_object_per_hit_with_file_and_line() {
         format!(
             "{{\"ts\":\"1709287200.000100\",\"client\":\"10.0.0.5\",\"field\":\"dns.query\",\
              \"name\":\"x7.duckdns.org\",\"provider\":\"duckdns\",\"provider_name\":\"duckdns\",\
-             \"abuse\":\"unknown\",\"base\":\"duckdns.org\",\"malformed\":false,\"file\":\"{path}\",\
-             \"line\":9}}\n\
+             \"abuse\":\"unknown\",\"class\":\"unclassified\",\"base\":\"duckdns.org\",\
+             \"malformed\":false,\"file\":\"{path}\",\"line\":9}}\n\
              {{\"ts\":\"1709287205.000000\",\"client\":\"10.0.0.7\",\"field\":\"dns.query\",\
              \"name\":\"a_b.ddns.net\",\"provider\":\"noip\",\"provider_name\":\"noip\",\
-             \"abuse\":\"unknown\",\"base\":\"ddns.net\",\"malformed\":true,\"file\":\"{path}\",\
-             \"line\":10}}\n"
+             \"abuse\":\"unknown\",\"class\":\"unclassified\",\"base\":\"ddns.net\",\
+             \"malformed\":true,\"file\":\"{path}\",\"line\":10}}\n"
         )
     );
     let out = ddns(
@@ -535,7 +535,8 @@ fn json_output_has_one_object_per_hit_with_file_and_line() {
         text(&out.stdout),
         "{\"ts\":null,\"client\":null,\"field\":\"text\",\"name\":\"x7.duckdns.org\",\
          \"provider\":\"duckdns\",\"provider_name\":\"duckdns\",\"abuse\":\"unknown\",\
-         \"base\":\"duckdns.org\",\"malformed\":false,\"file\":\"<stdin>\",\"line\":1}\n"
+         \"class\":\"unclassified\",\"base\":\"duckdns.org\",\"malformed\":false,\
+         \"file\":\"<stdin>\",\"line\":1}\n"
     );
 }
 

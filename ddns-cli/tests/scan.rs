@@ -807,7 +807,10 @@ fn class_filters_keep_or_drop_hits_by_provider_class() {
         let mut all = vec!["scan"];
         all.extend_from_slice(args);
         let out = ddns(&all, Some(names));
-        (out.status.code().unwrap_or(-1), text(&out.stdout).to_string())
+        (
+            out.status.code().unwrap_or(-1),
+            text(&out.stdout).to_string(),
+        )
     };
     let duck = "-\t-\ttext\tx7.duckdns.org\tduckdns\tduckdns.org\n";
     let qnap = "-\t-\ttext\tnas.myqnapcloud.com\tqnap\tmyqnapcloud.com\n";

@@ -211,7 +211,13 @@ fn main() -> ExitCode {
                 out.flush()
             })
         }
-        [kind @ ("pcap" | "pcap-tls" | "pcap-http"), count, percent, bases, out] => {
+        [
+            kind @ ("pcap" | "pcap-tls" | "pcap-http"),
+            count,
+            percent,
+            bases,
+            out,
+        ] => {
             let (Ok(count), Ok(percent)) = (count.parse(), percent.parse()) else {
                 return usage();
             };

@@ -1204,3 +1204,129 @@ fn a_libddns_of_another_abi_version_is_refused_with_both_numbers() {
     );
     assert!(run.log("ddns").is_empty(), "matches on a refused library");
 }
+
+/// Every file under `dir`, by path relative to it, with its contents.
+fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(at) = pending.pop() {
+        for entry in std::fs::read_dir(&at).expect("read an installed directory") {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                found.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The whole life of an install: `make install` (staged under DESTDIR, as a package build
+/// does), Zeek running on the installed plugin, a second `make install` under it (an
+/// upgrade does the same), and a restart. The second install replaces the plugin's files instead of
+/// writing into them, so the running Zeek keeps the library it mapped; it leaves the same
+/// files, and nothing twice.
+#[test]
+fn a_second_make_install_under_a_running_zeek_replaces_the_plugin_safely() {
+    let dir = work_dir("second-install");
+    let build = plugin_build();
+    let install = |what: &str| {
+        run_checked(
+            Command::new("make")
+                .arg("-C")
+                .arg(build)
+                .arg("install")
+                .env("DESTDIR", &dir)
+                .env_remove("MAKEFLAGS")
+                .env_remove("MFLAGS"),
+            what,
+        )
+    };
+    install("make install");
+    let plugin_dir = run_checked(
+        Command::new(zeek_bin_dir().join("zeek-config")).arg("--plugin_dir"),
+        "zeek-config --plugin_dir",
+    );
+    let staged = dir.join(plugin_dir.trim().trim_start_matches('/'));
+    let first = files_under(&staged);
+    let library = first
+        .iter()
+        .map(|(path, _)| staged.join(path))
+        .find(|path| path.extension().is_some_and(|ext| ext == "so"))
+        .unwrap_or_else(|| panic!("no plugin library installed: {first:?}"));
+
+    // A Zeek that runs until it is stopped, with the installed plugin.
+    let output = dir.join("zeek-output.txt");
+    let mut zeek_run = Command::new(zeek())
+        .arg("-e")
+        .arg(
+            "redef exit_only_after_terminate = T; \
+             event zeek_init() { print fmt(\"running with libddns [%s]\", DDNS::library_version()); \
+             flush_all(); }",
+        )
+        .current_dir(&dir)
+        .env("ZEEK_PLUGIN_PATH", &staged)
+        .stdout(std::fs::File::create(&output).unwrap())
+        .stderr(std::fs::File::create(dir.join("zeek-stderr.txt")).unwrap())
+        .spawn()
+        .expect("start zeek");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::fs::read_to_string(&output)
+        .unwrap_or_default()
+        .contains("running with libddns [")
+    {
+        assert!(
+            zeek_run.try_wait().unwrap().is_none(),
+            "zeek exited before it ran: {}",
+            std::fs::read_to_string(&output).unwrap_or_default()
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "zeek did not start within a minute: {}",
+            std::fs::read_to_string(dir.join("zeek-stderr.txt")).unwrap_or_default()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    // Zeek's install script removes the installed plugin directory and unpacks the build's
+    // package again, every time.
+    install("the second make install");
+    let second = files_under(&staged);
+    assert_eq!(
+        second.iter().map(|(path, _)| path).collect::<Vec<_>>(),
+        first.iter().map(|(path, _)| path).collect::<Vec<_>>(),
+        "the second install left other files"
+    );
+    assert!(
+        second == first,
+        "the second install changed a file's contents"
+    );
+    let maps = std::fs::read_to_string(format!("/proc/{}/maps", zeek_run.id())).unwrap_or_default();
+    let mapped: Vec<&str> = maps
+        .lines()
+        .filter(|line| line.contains(&*library.to_string_lossy()))
+        .collect();
+    assert!(
+        !mapped.is_empty() && mapped.iter().all(|line| line.ends_with("(deleted)")),
+        "the running Zeek does not map the replaced plugin file:\n{maps}"
+    );
+    assert!(
+        zeek_run.try_wait().unwrap().is_none(),
+        "zeek stopped during the second install"
+    );
+    let _ = zeek_run.kill();
+    let _ = zeek_run.wait();
+
+    // A restart loads the installed plugin.
+    let out = run_checked(
+        Command::new(zeek())
+            .arg("-N")
+            .arg("DDNS::Lookup")
+            .env("ZEEK_PLUGIN_PATH", &staged),
+        "zeek -N after the second install",
+    );
+    assert!(out.starts_with("DDNS::Lookup - "), "{out}");
+}

@@ -100,12 +100,22 @@ fn build_with(
     exe
 }
 
+/// The compiled list the programs open, written once per test run: tests run at the same
+/// time, and rewriting the file under another test's running program would hand it an
+/// empty or half-written list.
 fn compiled_list() -> PathBuf {
-    let catalog = Catalog::parse(LIST, CatalogFormat::List, "list.txt").unwrap();
-    let bytes = MatcherBuilder::new().compile(&catalog).unwrap();
-    let path = out_dir().join("api-list.ddns");
-    std::fs::write(&path, bytes).unwrap();
-    path
+    static WRITTEN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    WRITTEN
+        .get_or_init(|| {
+            let catalog = Catalog::parse(LIST, CatalogFormat::List, "list.txt").unwrap();
+            let bytes = MatcherBuilder::new().compile(&catalog).unwrap();
+            let path = out_dir().join("api-list.ddns");
+            let fresh = out_dir().join("api-list.ddns.new");
+            std::fs::write(&fresh, bytes).unwrap();
+            std::fs::rename(&fresh, &path).unwrap();
+            path
+        })
+        .clone()
 }
 
 fn expected(name: &str) -> String {

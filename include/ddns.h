@@ -30,8 +30,8 @@
  */
 #define DDNS_ABI_VERSION 1
 
-/* The compiled list format version this library reads and writes. */
-#define DDNS_FORMAT_VERSION 3
+/* The compiled list format version this library writes; it reads version 3 lists too. */
+#define DDNS_FORMAT_VERSION 4
 
 #ifdef __cplusplus
 extern "C" {
@@ -86,7 +86,11 @@ enum {
      stands all the same. */
   DDNS_MATCH_MALFORMED = 1,
   /* In a batch: this name was empty or NULL and was not looked up. */
-  DDNS_MATCH_INVALID_INPUT = 2
+  DDNS_MATCH_INVALID_INPUT = 2,
+  /* The name is a zone's apex: the domain of a block entry under which a provider hands out
+     names, itself the provider's own (its site, name servers). The verdict is
+     DDNS_VERDICT_ALLOW. Lists of format version 3 mark no zones. */
+  DDNS_MATCH_ZONE_APEX = 4
 };
 
 /* A provider's abuse posture (ddns_provider.abuse, ddns_match.abuse). */
@@ -239,7 +243,7 @@ uint32_t ddns_abi_version(void);
 
 /*
  * Returns the library version and the list format it reads, such as
- * "ddns 0.1.0 (abi 1, list format 3)".
+ * "ddns 0.1.0 (abi 1, list format 4)".
  * Ownership: a static string; do not free it. Threads: any thread.
  * Returns: never NULL.
  */

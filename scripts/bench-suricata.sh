@@ -47,7 +47,7 @@ plugin=$(pwd)/plugins/suricata
 
 echo "== generating inputs in $work" >&2
 "$ddns" export --format text -o "$work/list-default.txt"
-grep -v '^[#!]' "$work/list-default.txt" | awk 'NF { print $1 }' > "$work/bases.txt"
+grep -v '^[#!]' "$work/list-default.txt" | awk 'NF { sub(/^[*][.]/, "", $1); print $1 }' > "$work/bases.txt"
 default_entries=$(grep -c -v -e '^#' -e '^$' "$work/list-default.txt")
 "$ddns" export --format suricata-rules -o "$work/et-default.rules"
 for size in 20000 200000; do

@@ -67,7 +67,7 @@ size=200000
 cat "$work/list-default.txt" "$work/synthetic-$size.txt" > "$work/list-$size.txt"
 "$ddns" compile "$work/list-$size.txt" -o "$work/list-$size.ddns" 2>/dev/null
 "$ddns" compile "$work/list-default.txt" -o "$work/list-default.ddns" 2>/dev/null
-grep -v '^[#!]' "$work/list-default.txt" | awk 'NF { print $1 }' > "$work/bases.txt"
+grep -v '^[#!]' "$work/list-default.txt" | awk 'NF { sub(/^[*][.]/, "", $1); print $1 }' > "$work/bases.txt"
 [ -s "$work/dns.pcap" ] || "$inputs" pcap "$queries" "$percent" "$work/bases.txt" "$work/dns.pcap"
 for protocol in tls http; do
   [ -s "$work/$protocol.pcap" ] \

@@ -55,12 +55,12 @@ make --quiet install PREFIX="$work/prefix" >/dev/null
 
 echo "== generating inputs in $work" >&2
 "$ddns" export --format text -o "$work/list-default.txt"
-grep -v '^[#!]' "$work/list-default.txt" | awk 'NF { print $1 }' > "$work/bases.txt"
+grep -v '^[#!]' "$work/list-default.txt" | awk 'NF { sub(/^[*][.]/, "", $1); print $1 }' > "$work/bases.txt"
 default_entries=$(grep -c -v -e '^#' -e '^$' "$work/list-default.txt")
 # The Input framework's format: a #fields header, then domain TAB provider (exceptions left
 # out: the script-only way cannot express them).
 to_tsv() {
-  awk 'BEGIN { print "#fields\tdomain\tprovider" } /^[#!]/ || NF == 0 { next } { print $1 "\t" ($2 == "" ? "-" : $2) }' "$1"
+  awk 'BEGIN { print "#fields\tdomain\tprovider" } /^[#!]/ || NF == 0 { next } { sub(/^[*][.]/, "", $1); print $1 "\t" ($2 == "" ? "-" : $2) }' "$1"
 }
 to_tsv "$work/list-default.txt" > "$work/bases-default.tsv"
 size=200000

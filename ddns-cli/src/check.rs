@@ -37,6 +37,9 @@ struct Answer<'a> {
     sub_labels: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     malformed: Option<bool>,
+    /// Present and true when the name is a zone's apex, the provider's own name.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    zone_apex: bool,
 }
 
 /// The host part of `name` in front of the base domain, without the separating dot.
@@ -58,6 +61,7 @@ fn answer<'m>(matcher: &'m Matcher, name: &[u8]) -> (Answer<'m>, bool) {
             sub_domain: None,
             sub_labels: None,
             malformed: None,
+            zone_apex: false,
         };
         return (none, false);
     };
@@ -74,6 +78,7 @@ fn answer<'m>(matcher: &'m Matcher, name: &[u8]) -> (Answer<'m>, bool) {
         sub_domain: sub_domain(name, &found),
         sub_labels: Some(found.sub_labels()),
         malformed: Some(found.is_malformed()),
+        zone_apex: found.is_zone_apex(),
     };
     (answer, blocked)
 }
@@ -90,6 +95,13 @@ fn write_text(out: &mut impl Write, answer: &Answer<'_>) -> io::Result<()> {
     } else {
         ""
     };
+    if answer.zone_apex {
+        return writeln!(
+            out,
+            "{name}: allowed, the apex of {provider} [{id}]'s zone {base}: the provider's own \
+             name, not a user's{malformed}"
+        );
+    }
     if answer.verdict == "allow" {
         return writeln!(
             out,

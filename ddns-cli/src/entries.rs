@@ -15,6 +15,8 @@ pub(crate) struct ListEntry {
     pub provider: usize,
     /// An exception (allow entry) rather than a DDNS base domain.
     pub allow: bool,
+    /// A zone: a block entry whose apex is the provider's own name, not a user's.
+    pub zone: bool,
     /// Index (in the vector [`list_entries`] returns) of the longest other entry this one
     /// is a sub-domain of.
     pub parent: Option<usize>,
@@ -35,6 +37,7 @@ pub(crate) fn list_entries(matcher: &Matcher) -> Result<Vec<ListEntry>, Failure>
             domain: entry.domain,
             provider: entry.provider.index(),
             allow: entry.verdict == Verdict::Allow,
+            zone: entry.zone,
             parent: None,
         });
     }

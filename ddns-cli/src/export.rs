@@ -222,7 +222,9 @@ fn rule_text(text: &str) -> String {
 /// ```
 ///
 /// `dotprefix` puts a `.` in front of the query name, so `.duckdns.org` + `endswith` matches
-/// `duckdns.org` itself and every name under it, never `notduckdns.org`. Each listed entry
+/// `duckdns.org` itself and every name under it, never `notduckdns.org`; a zone's rule adds
+/// `bsize:>12` (the length of `.duckdns.org`), so its apex, the provider's own name, does not
+/// alert. Each listed entry
 /// directly under the rule's entry (an exception, or a longer entry with its own rule) gets
 /// a negated `endswith` content, so exactly the longest entry's rule fires, as in ddns.
 fn suricata_rules(list: &List<'_>, options: &ExportOptions) -> Result<String, Failure> {
@@ -274,6 +276,11 @@ fn suricata_rules(list: &List<'_>, options: &ExportOptions) -> Result<String, Fa
                 rule_text(provider.name()),
                 entry.domain
             );
+            // A zone's apex is the provider's own name: only longer names alert. `bsize`
+            // holds whether Suricata measures the name before or after `dotprefix`.
+            if entry.zone {
+                let _ = write!(out, " bsize:>{};", entry.domain.len() + 1);
+            }
             for &child in &children[at] {
                 let _ = write!(
                     out,
@@ -446,10 +453,11 @@ fn rpz(list: &List<'_>, options: &ExportOptions) -> String {
         &[
             generated("DNS response policy zone", options),
             format!(
-                "{} and {}: each domain and every name under it {answer};",
+                "{} and {}: every name under each domain {answer}, and so does",
                 counted(list.count(false) as u64, "blocked domain"),
                 counted(list.count(true) as u64, "exception"),
             ),
+            "the domain itself unless it is a zone (whose apex is the provider's own name);".into(),
             "exceptions pass through (rpz-passthru). Owner names are relative: serve it as a zone"
                 .into(),
             "of any name and list that name in response-policy { zone \"<name>\"; };".into(),
@@ -472,7 +480,10 @@ fn rpz(list: &List<'_>, options: &ExportOptions) -> String {
             } else {
                 action.as_str()
             };
-            let _ = writeln!(out, "{}\t{rdata}", entry.domain);
+            // A zone's apex is the provider's own name: left to resolve.
+            if !entry.zone {
+                let _ = writeln!(out, "{}\t{rdata}", entry.domain);
+            }
             let _ = writeln!(out, "*.{}\t{rdata}", entry.domain);
         },
     );
@@ -684,7 +695,8 @@ fn plain_list(list: &List<'_>, options: &ExportOptions) -> String {
                 counted(list.count(false) as u64, "block entry"),
                 counted(list.count(true) as u64, "exception"),
             ),
-            "an exception. `ddns compile` and `--list` read it.".into(),
+            "an exception, '*.' in front of a zone (whose apex is the provider's own name).".into(),
+            "`ddns compile` and `--list` read it.".into(),
         ],
     );
     list.each(
@@ -693,8 +705,12 @@ fn plain_list(list: &List<'_>, options: &ExportOptions) -> String {
             let _ = writeln!(out, "\n# {}", provider_comment(provider));
         },
         |out, _, entry| {
-            let bang = if entry.allow { "!" } else { "" };
-            let _ = writeln!(out, "{bang}{} {}", entry.domain, list.provider(entry).id());
+            let mark = match (entry.allow, entry.zone) {
+                (true, _) => "!",
+                (false, true) => "*.",
+                (false, false) => "",
+            };
+            let _ = writeln!(out, "{mark}{} {}", entry.domain, list.provider(entry).id());
         },
     );
     out

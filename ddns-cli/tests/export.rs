@@ -25,7 +25,7 @@ abuse = "responsive"
 entries = [
   { domain = "duckdns.org" },
   { domain = "www.duckdns.org", allow = true },
-  { domain = "evil.www.duckdns.org" },
+  { domain = "evil.www.duckdns.org", zone = false },
 ]
 
 [[provider]]
@@ -69,7 +69,8 @@ fn default_entries() -> (BTreeSet<String>, BTreeSet<String>) {
         let domain = line.split_whitespace().next().unwrap();
         match domain.strip_prefix('!') {
             Some(domain) => allow.insert(domain.to_string()),
-            None => block.insert(domain.to_string()),
+            // Every block entry of the default list is a zone (`*.domain`).
+            None => block.insert(domain.trim_start_matches("*.").to_string()),
         };
     }
     (block, allow)
@@ -117,12 +118,12 @@ fn suricata_rules_have_one_rule_per_block_entry_leaving_longer_entries_alone() {
 # to that entry: exceptions get no alert, nested entries get their own rule.
 
 # Duck \"DNS\"; Inc\\ (duckdns), abuse posture responsive
-alert dns $HOME_NET any -> any any (msg:\"DDNS query to duckdns.org (Duck \\\"DNS\\\"\\; Inc\\\\)\"; dns.query; dotprefix; content:\".duckdns.org\"; nocase; endswith; content:!\".www.duckdns.org\"; nocase; endswith; classtype:bad-unknown; sid:9500000; rev:1; metadata:ddns_provider duckdns, ddns_abuse responsive;)
+alert dns $HOME_NET any -> any any (msg:\"DDNS query to duckdns.org (Duck \\\"DNS\\\"\\; Inc\\\\)\"; dns.query; dotprefix; content:\".duckdns.org\"; nocase; endswith; bsize:>12; content:!\".www.duckdns.org\"; nocase; endswith; classtype:bad-unknown; sid:9500000; rev:1; metadata:ddns_provider duckdns, ddns_abuse responsive;)
 alert dns $HOME_NET any -> any any (msg:\"DDNS query to evil.www.duckdns.org (Duck \\\"DNS\\\"\\; Inc\\\\)\"; dns.query; dotprefix; content:\".evil.www.duckdns.org\"; nocase; endswith; classtype:bad-unknown; sid:9500001; rev:1; metadata:ddns_provider duckdns, ddns_abuse responsive;)
 
 # No-IP (noip), abuse posture slow
-alert dns $HOME_NET any -> any any (msg:\"DDNS query to ddns.net (No-IP)\"; dns.query; dotprefix; content:\".ddns.net\"; nocase; endswith; classtype:bad-unknown; sid:9500002; rev:1; metadata:ddns_provider noip, ddns_abuse slow;)
-alert dns $HOME_NET any -> any any (msg:\"DDNS query to hopto.org (No-IP)\"; dns.query; dotprefix; content:\".hopto.org\"; nocase; endswith; classtype:bad-unknown; sid:9500003; rev:1; metadata:ddns_provider noip, ddns_abuse slow;)
+alert dns $HOME_NET any -> any any (msg:\"DDNS query to ddns.net (No-IP)\"; dns.query; dotprefix; content:\".ddns.net\"; nocase; endswith; bsize:>9; classtype:bad-unknown; sid:9500002; rev:1; metadata:ddns_provider noip, ddns_abuse slow;)
+alert dns $HOME_NET any -> any any (msg:\"DDNS query to hopto.org (No-IP)\"; dns.query; dotprefix; content:\".hopto.org\"; nocase; endswith; bsize:>10; classtype:bad-unknown; sid:9500003; rev:1; metadata:ddns_provider noip, ddns_abuse slow;)
 ",
         version = env!("CARGO_PKG_VERSION"),
         list = catalog()
@@ -215,6 +216,14 @@ fn suricata_rules_of_the_default_list_follow_the_rule_syntax() {
                 assert!(excluded.ends_with(&format!(".{domain}")), "{rule}");
                 assert!(
                     block.contains(excluded) || allow.contains(excluded),
+                    "{rule}"
+                );
+            } else if name == "bsize" {
+                // A zone's apex does not alert.
+                let length = domain.len() + 1;
+                assert_eq!(
+                    value.as_deref(),
+                    Some(format!(">{length}").as_str()),
                     "{rule}"
                 );
             } else {
@@ -383,7 +392,8 @@ fn suricata_alerts_with_the_longest_entry_only() {
     let expected = [
         ("X7.DuckDNS.ORG", 9_500_000),
         ("cam.hopto.org", 9_500_003),
-        ("duckdns.org", 9_500_000),
+        // duckdns.org, a zone's apex, does not alert; evil.www.duckdns.org, a listed host
+        // (not a zone), does.
         ("evil.www.duckdns.org", 9_500_001),
         ("x.evil.www.duckdns.org", 9_500_001),
         ("x7.duckdns.org", 9_500_000),
@@ -487,11 +497,11 @@ fn rpz_zone_passes_named_checkzone() {
         "$TTL 300\n@\tIN\tSOA\tlocalhost. hostmaster.localhost. 7 3600 600 86400 300\n\
          @\tIN\tNS\tlocalhost.\n\
          \n; Duck \"DNS\"; Inc\\ (duckdns), abuse posture responsive\n\
-         duckdns.org\tCNAME\t.\n*.duckdns.org\tCNAME\t.\n\
+         *.duckdns.org\tCNAME\t.\n\
          evil.www.duckdns.org\tCNAME\t.\n*.evil.www.duckdns.org\tCNAME\t.\n\
          www.duckdns.org\tCNAME\trpz-passthru.\n*.www.duckdns.org\tCNAME\trpz-passthru.\n\
          \n; No-IP (noip), abuse posture slow\n\
-         ddns.net\tCNAME\t.\n*.ddns.net\tCNAME\t.\nhopto.org\tCNAME\t.\n*.hopto.org\tCNAME\t.\n"
+         *.ddns.net\tCNAME\t.\n*.hopto.org\tCNAME\t.\n"
     );
     let checkzone = tool("named-checkzone", "bind9-utils");
     let (block, allow) = default_entries();
@@ -505,10 +515,8 @@ fn rpz_zone_passes_named_checkzone() {
             args.extend(["--sinkhole", address]);
         }
         let zone = export(None, &args);
-        assert_eq!(
-            zone.matches(&format!("\t{record}\n")).count(),
-            2 * block.len()
-        );
+        // Every block entry of the default list is a zone: its names, not its apex.
+        assert_eq!(zone.matches(&format!("\t{record}\n")).count(), block.len());
         assert_eq!(
             zone.matches("\tCNAME\trpz-passthru.\n").count(),
             2 * allow.len()
@@ -651,8 +659,8 @@ fn text_export_compiles_back_into_the_same_list() {
     assert_eq!(
         body(&small),
         "# Duck \"DNS\"; Inc\\ (duckdns), abuse posture responsive\n\
-         duckdns.org duckdns\nevil.www.duckdns.org duckdns\n!www.duckdns.org duckdns\n\
-         \n# No-IP (noip), abuse posture slow\nddns.net noip\nhopto.org noip\n"
+         *.duckdns.org duckdns\nevil.www.duckdns.org duckdns\n!www.duckdns.org duckdns\n\
+         \n# No-IP (noip), abuse posture slow\n*.ddns.net noip\n*.hopto.org noip\n"
     );
     let text_list = export(None, &["--format", "text"]);
     let path = temp(GROUP, "default.txt", text_list.as_bytes());

@@ -288,7 +288,8 @@ fn entries(list: &str) -> (BTreeSet<String>, BTreeSet<String>) {
         let domain = line.split_whitespace().next().unwrap();
         match domain.strip_prefix('!') {
             Some(domain) => allow.insert(domain.to_string()),
-            None => block.insert(domain.to_string()),
+            // A zone (`*.domain`) and a listed domain are the same block entry here.
+            None => block.insert(domain.trim_start_matches("*.").to_string()),
         };
     }
     (block, allow)

@@ -325,6 +325,12 @@ pub struct CatalogEntry {
     pub domain: String,
     /// An exception: names under it are reported as allowed, not as DDNS matches.
     pub allow: bool,
+    /// A zone (block entries only): the provider hands out the names under the domain, and
+    /// the domain itself (the zone's apex) is the provider's own, so a name equal to it is
+    /// reported as allowed. A block entry that is not a zone (a host name in an indicator
+    /// list) matches itself as well. Catalog files make block entries zones unless they say
+    /// `zone = false`; plain lists write a zone as `*.domain`.
+    pub zone: bool,
     /// Where the fact comes from (`psl`, or the provider's page that lists the domain).
     pub source: Option<String>,
     /// For an allow entry: what it carves out (web site, update endpoint, IP check...).
@@ -334,14 +340,23 @@ pub struct CatalogEntry {
 }
 
 impl CatalogEntry {
-    /// A block entry (a DDNS base domain).
+    /// A block entry that matches itself and the names under it (not a zone).
     pub fn block(domain: impl Into<String>) -> CatalogEntry {
         CatalogEntry {
             domain: domain.into(),
             allow: false,
+            zone: false,
             source: None,
             role: None,
             origin: None,
+        }
+    }
+
+    /// A zone: a DDNS base domain, whose names are users' and whose apex is the provider's.
+    pub fn zone(domain: impl Into<String>) -> CatalogEntry {
+        CatalogEntry {
+            zone: true,
+            ..CatalogEntry::block(domain)
         }
     }
 
@@ -591,14 +606,15 @@ impl Catalog {
     }
 
     /// The catalog as a plain list, in the format [`CatalogFormat::List`] reads: one
-    /// `DOMAIN PROVIDER-ID` line per entry, `!` in front of an allow entry, grouped by
+    /// `DOMAIN PROVIDER-ID` line per entry, `!` in front of an allow entry, `*.` in front of
+    /// a zone, grouped by
     /// provider in catalog order. Provider names, web sites and abuse postures are not part
     /// of that format; use [`Catalog::to_toml`] to keep them.
     ///
     /// ```
     /// use ddns_core::{Catalog, CatalogFormat};
     ///
-    /// let text = "duckdns.org duckdns\n!www.duckdns.org duckdns\n";
+    /// let text = "*.duckdns.org duckdns\n!www.duckdns.org duckdns\nc2.example.net iocs\n";
     /// let catalog = Catalog::parse(text, CatalogFormat::List, "l.txt")?;
     /// assert_eq!(catalog.to_list(), text);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -609,6 +625,9 @@ impl Catalog {
             for entry in &provider.entries {
                 if entry.allow {
                     out.push('!');
+                }
+                if entry.zone && !entry.allow {
+                    out.push_str("*.");
                 }
                 out.push_str(&entry.domain);
                 out.push(' ');
@@ -642,6 +661,8 @@ impl Catalog {
                         .map(|e| EntryRepr {
                             domain: e.domain.clone(),
                             allow: e.allow,
+                            // Block entries of catalog files are zones unless they say not.
+                            zone: (!e.allow && !e.zone).then_some(false),
                             source: e.source.clone(),
                             role: e.role,
                         })
@@ -780,6 +801,8 @@ struct EntryRepr<S> {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     allow: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    zone: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     role: Option<EntryRole>,
@@ -846,9 +869,17 @@ fn from_repr<S: Located>(
                     format!("'{}': {why}", excerpt(&domain)),
                 )
             })?;
+            if entry.allow && entry.zone == Some(true) {
+                return Err(CatalogError::new(
+                    CatalogErrorKind::Syntax,
+                    Some(origin),
+                    format!("'{domain}': an allow entry cannot be a zone"),
+                ));
+            }
             entries.push(CatalogEntry {
                 domain,
                 allow: entry.allow,
+                zone: !entry.allow && entry.zone.unwrap_or(true),
                 source: entry.source,
                 role: entry.role,
                 origin: Some(origin),
@@ -936,9 +967,21 @@ fn parse_list(text: &str, file: Arc<str>) -> Result<Catalog, CatalogError> {
             Some(rest) => (rest, true),
             None => (domain, false),
         };
+        let (domain, zone) = match domain.strip_prefix("*.") {
+            Some(_) if allow => {
+                return Err(CatalogError::new(
+                    CatalogErrorKind::Syntax,
+                    Some(origin),
+                    format!("'!{domain}': an allow entry cannot be a zone ('*.')"),
+                ));
+            }
+            Some(rest) => (rest, true),
+            None => (domain, false),
+        };
         let entry = CatalogEntry {
             domain: domain.to_string(),
             allow,
+            zone,
             source: None,
             role: None,
             origin: Some(origin),
@@ -951,6 +994,62 @@ fn parse_list(text: &str, file: Arc<str>) -> Result<Catalog, CatalogError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zones_are_read_and_written_in_every_format() {
+        let toml = r#"
+[[provider]]
+id = "p"
+name = "P"
+entries = [
+  { domain = "zone.example" },
+  { domain = "host.example", zone = false },
+  { domain = "www.zone.example", allow = true },
+]
+"#;
+        let catalog = Catalog::parse(toml, CatalogFormat::Toml, "z.toml").unwrap();
+        let zones: Vec<(&str, bool, bool)> = catalog.providers()[0]
+            .entries
+            .iter()
+            .map(|e| (e.domain.as_str(), e.allow, e.zone))
+            .collect();
+        assert_eq!(
+            zones,
+            [
+                ("zone.example", false, true),
+                ("host.example", false, false),
+                ("www.zone.example", true, false),
+            ]
+        );
+        let list = catalog.to_list();
+        assert_eq!(
+            list,
+            "*.zone.example p\nhost.example p\n!www.zone.example p\n"
+        );
+        let again = Catalog::parse(&list, CatalogFormat::List, "z.txt").unwrap();
+        assert_eq!(again.to_list(), list);
+        let toml_again = Catalog::parse(&catalog.to_toml(), CatalogFormat::Toml, "z2.toml")
+            .unwrap()
+            .to_list();
+        assert_eq!(toml_again, list);
+        let json_again = Catalog::parse(&catalog.to_json(), CatalogFormat::Json, "z.json")
+            .unwrap()
+            .to_list();
+        assert_eq!(json_again, list);
+
+        let allow_zone = "[[provider]]\nid = \"p\"\nname = \"P\"\n\
+                          entries = [{ domain = \"a.example\", allow = true, zone = true }]\n";
+        let err = Catalog::parse(allow_zone, CatalogFormat::Toml, "bad.toml").unwrap_err();
+        assert!(
+            err.to_string().contains("an allow entry cannot be a zone"),
+            "{err}"
+        );
+        let err = Catalog::parse("!*.a.example p\n", CatalogFormat::List, "bad.txt").unwrap_err();
+        assert!(
+            err.to_string().contains("an allow entry cannot be a zone"),
+            "{err}"
+        );
+    }
 
     const TOML: &str = r#"
 [[provider]]

@@ -71,6 +71,7 @@ struct Key {
     len: usize,
     provider: u32,
     allow: bool,
+    zone: bool,
     /// Index of the provider and of the entry in the catalog, to name it in errors.
     from: (usize, usize),
 }
@@ -88,7 +89,7 @@ pub(crate) fn compile(catalog: &Catalog, options: &CompileOptions) -> Result<Vec
     if providers.len() >= MAX_PROVIDERS {
         return Err(BuildError::new(
             BuildErrorKind::TooLarge,
-            format!("{} providers; the format holds 2^29-1", providers.len()),
+            format!("{} providers; the format holds 2^28-1", providers.len()),
         ));
     }
     let describe = |(p, e): (usize, usize)| {
@@ -134,6 +135,7 @@ fn normalized_keys(catalog: &Catalog) -> Result<(Vec<u8>, Vec<Key>), BuildError>
                 len: domain.len(),
                 provider: p as u32,
                 allow: item.allow,
+                zone: item.zone && !item.allow,
                 from: (p, e),
             });
         }
@@ -159,7 +161,7 @@ fn unique_keys(
             && key_bytes(last) == key_bytes(&key)
         {
             let (first, second) = (describe(last.from), describe(key.from));
-            if last.provider != key.provider || last.allow != key.allow {
+            if last.provider != key.provider || last.allow != key.allow || last.zone != key.zone {
                 return Err(BuildError::new(
                     BuildErrorKind::Conflict,
                     format!("{second} conflicts with {first}"),
@@ -195,7 +197,7 @@ fn entry_fst(
     let mut counts = vec![(0u32, 0u32); provider_count];
     let mut map = fst::MapBuilder::memory();
     for (id, key) in unique.iter().enumerate() {
-        let value = EntryValue::new(id as u32, key.provider, key.allow);
+        let value = EntryValue::new(id as u32, key.provider, key.allow).with_zone(key.zone);
         map.insert(&arena[key.at..key.at + key.len], value.stored())
             .expect("keys are sorted and unique");
         values.push(value);

@@ -1,9 +1,10 @@
-//! The compiled list format, version 3. `docs/format.md` is the prose version of this file.
+//! The compiled list format, version 4 (version 3 is read too: the same layout, with no
+//! entry marked a zone). `docs/format.md` is the prose version of this file.
 //!
 //! ```text
 //! offset size  field
 //!      0    8  magic            b"DDNSLIST"
-//!      8    4  format version   3
+//!      8    4  format version   4 (3 is read as well)
 //!     12    4  header length    88
 //!     16    8  file length      bytes in the whole file
 //!     24    4  checksum         CRC-32 (IEEE) of the whole file with these 4 bytes zeroed
@@ -42,8 +43,11 @@ use crate::catalog::{AbusePosture, ProviderClass, ProviderStatus};
 
 /// The first eight bytes of every compiled list.
 pub const MAGIC: [u8; 8] = *b"DDNSLIST";
-/// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 3;
+/// The format version this build writes. It reads this one and [`OLDEST_FORMAT_VERSION`].
+pub const FORMAT_VERSION: u32 = 4;
+/// The oldest format version this build reads: version 3 has the layout of version 4, and
+/// none of its entries is a zone.
+pub const OLDEST_FORMAT_VERSION: u32 = 3;
 pub(crate) const HEADER_LEN: usize = 88;
 pub(crate) const RECORD_LEN: usize = 48;
 const CHECKSUM_AT: usize = 24;
@@ -244,7 +248,7 @@ pub(crate) fn read_layout(bytes: &[u8], verify_checksum: bool) -> Result<Layout,
         return err(LoadErrorKind::BadMagic);
     }
     let version = u32_at(bytes, 8);
-    if version != FORMAT_VERSION {
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&version) {
         return err(LoadErrorKind::UnsupportedVersion {
             expected: FORMAT_VERSION,
             found: version,

@@ -62,6 +62,9 @@
 //!    compare case-insensitively; one trailing `.` is ignored (two are not).
 //! 2. The longest matching entry wins.
 //! 3. When the winner is an allow entry, the answer is [`Verdict::Allow`], not a DDNS match.
+//!    So it is for a zone's apex: a name equal to a block entry marked as a zone (every base
+//!    domain of the default list; `*.domain` in a plain list) is the provider's own, and
+//!    [`Match::is_zone_apex`] says so. A block entry that is not a zone matches itself.
 //! 4. Only the suffix decides. Bytes DNS would not allow in the sub-domain part (`_`,
 //!    spaces, NUL, non-ASCII, empty or over-long labels, names over 253 bytes) do not hide a
 //!    match; they set [`Match::is_malformed`]. Empty input never matches.
@@ -127,7 +130,7 @@ pub use catalog::{
     CatalogFormat, CatalogProvider, EntryRole, Origin, ProviderClass, ProviderStatus,
 };
 pub use compile::{BuildError, BuildErrorKind};
-pub use format::{FORMAT_VERSION, LoadError, LoadErrorKind, MAGIC};
+pub use format::{FORMAT_VERSION, LoadError, LoadErrorKind, MAGIC, OLDEST_FORMAT_VERSION};
 pub use matcher::{
     Entries, EntryId, ListedEntry, Match, Matcher, MatcherBuilder, ProviderId, Verdict,
 };

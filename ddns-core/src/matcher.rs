@@ -25,10 +25,12 @@ use crate::value::EntryValue;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Verdict {
-    /// The name is under a DDNS provider's base domain.
+    /// The name is under a DDNS provider's base domain (or is a listed host).
     Block,
     /// The name is under an allow entry (an exception) that is longer than any block entry
-    /// it is also under.
+    /// it is also under, or it is a zone's apex: the domain of a block entry marked as a
+    /// zone, the provider's (or a shared domain's owner's) own name, never a user's
+    /// ([`Match::sub_labels`] 0).
     Allow,
 }
 
@@ -39,6 +41,16 @@ impl Verdict {
             Verdict::Allow
         } else {
             Verdict::Block
+        }
+    }
+
+    /// The answer for a name `sub_labels` labels under the entry whose value this is: the
+    /// entry's kind, except that a zone's apex (no labels in front) is allowed.
+    fn for_name(value: EntryValue, sub_labels: u32) -> Verdict {
+        if sub_labels == 0 && value.is_zone() {
+            Verdict::Allow
+        } else {
+            Verdict::of(value)
         }
     }
 }
@@ -91,6 +103,7 @@ pub struct Match {
     sub_labels: u32,
     verdict: Verdict,
     malformed: bool,
+    zone_apex: bool,
 }
 
 impl Match {
@@ -120,6 +133,12 @@ impl Match {
     /// Number of labels in front of the base domain (0 when the name is the entry itself).
     pub fn sub_labels(&self) -> u32 {
         self.sub_labels
+    }
+
+    /// The name is a zone's apex: the domain of a block entry marked as a zone, which is the
+    /// provider's own name. The verdict is then [`Verdict::Allow`].
+    pub fn is_zone_apex(&self) -> bool {
+        self.zone_apex
     }
 
     /// The name breaks host name rules (a byte other than letter, digit or hyphen in the
@@ -643,8 +662,9 @@ impl Matcher {
             start: span.start,
             end: span.end,
             sub_labels,
-            verdict: Verdict::of(value),
+            verdict: Verdict::for_name(value, sub_labels),
             malformed,
+            zone_apex: sub_labels == 0 && value.is_zone(),
         })
     }
 
@@ -796,6 +816,9 @@ pub struct ListedEntry {
     pub provider: ProviderId,
     /// Block (a DDNS base domain) or Allow (an exception).
     pub verdict: Verdict,
+    /// A zone: a block entry whose apex is the provider's own name (see
+    /// [`crate::CatalogEntry::zone`]).
+    pub zone: bool,
     /// Its id, as a [`Match`] of this list reports it.
     pub id: EntryId,
 }
@@ -820,6 +843,7 @@ impl Iterator for Entries<'_> {
             domain: String::from_utf8_lossy(domain).into_owned(),
             provider: ProviderId(value.provider()),
             verdict: Verdict::of(value),
+            zone: value.is_zone(),
             id: EntryId(value.entry()),
         })
     }

@@ -9,7 +9,7 @@
 //! answer. Most names stop at the first probe; a name under a two-label entry with nothing
 //! below it is answered by it.
 //!
-//! Layout (format version 3): `slots` is an array of 8-byte slots, any number of them, with
+//! Layout (format versions 3 and 4): `slots` is an array of 8-byte slots, any number of them, with
 //! linear probing from a home slot picked by multiplying the hash's low 32 bits by the slot
 //! count (so the count need not be a power of two and the builder fills about four slots in
 //! five). A slot holds a `u32` whose high 30 bits are the high 30 bits of the key's hash and
@@ -17,7 +17,8 @@
 //! longer entries end in it ([`LONGER`]); then the `u32` offset of the key's record in the
 //! `keys` section (`u32::MAX` marks an empty slot). A record is one length byte, the key's
 //! lower-case bytes and, for an entry, its id and then its provider index times two plus one
-//! for an allow entry, each as an unsigned LEB128 number (one to five bytes; [`put_value`]). A probe compares tags in the
+//! for an allow entry plus 2^29 for a zone, each as an unsigned LEB128 number (one to five
+//! bytes; [`put_value`]). A probe compares tags in the
 //! slots, eight to a cache line, and reads the one record whose tag matches.
 //!
 //! Every key sits at most [`MAX_PROBES`] - 1 slots after its home slot: the builder grows
@@ -260,14 +261,13 @@ fn value_of(slot: &Slot, keys: &[u8]) -> Option<EntryValue> {
     read_value(keys, end)
 }
 
-/// Appends an entry's value to its record: the id, then the provider index times two plus
-/// one for an allow entry, each in unsigned LEB128 (seven bits a byte, low bits first, the
-/// high bit set on every byte but the last). Ids below 2^21 and lists of fewer than 64
-/// providers take four bytes in all.
+/// Appends an entry's value to its record: the id, then the value's low 30 bits (the provider
+/// index times two, plus one for an allow entry, plus 2^29 for a zone), each in unsigned
+/// LEB128 (seven bits a byte, low bits first, the high bit set on every byte but the last).
 fn put_value(blob: &mut Vec<u8>, value: EntryValue) {
     for mut number in [
         value.entry(),
-        value.provider() << 1 | u32::from(value.is_allow()),
+        (value.stored() & crate::value::LOW_BITS) as u32,
     ] {
         while number >= 0x80 {
             blob.push(number as u8 | 0x80);
@@ -282,9 +282,9 @@ fn put_value(blob: &mut Vec<u8>, value: EntryValue) {
 #[inline]
 fn read_value(keys: &[u8], at: usize) -> Option<EntryValue> {
     let (entry, at) = read_number(keys, at)?;
-    let (provider, _) = read_number(keys, at)?;
-    ((provider >> 1) < crate::value::MAX_PROVIDERS as u32)
-        .then(|| EntryValue::new(entry, provider >> 1, provider & 1 != 0))
+    let (low, _) = read_number(keys, at)?;
+    (u64::from(low) <= crate::value::LOW_BITS)
+        .then(|| EntryValue::from_stored(u64::from(entry) << 32 | u64::from(low)))
 }
 
 /// One unsigned LEB128 number of at most 32 bits at `at`, and where the next one starts.
@@ -661,6 +661,7 @@ mod tests {
             EntryValue::new(127, 63, true),
             EntryValue::new(128, 64, false),
             EntryValue::new(u32::MAX, top, true),
+            EntryValue::new(9, top, false).with_zone(true),
         ] {
             let mut blob = vec![0xaa];
             put_value(&mut blob, value);

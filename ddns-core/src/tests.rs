@@ -11,7 +11,7 @@ const LIST: &str = "\
 duckdns.org           duckdns
 !www.duckdns.org      duckdns
 evil.www.duckdns.org  duckdns
-ddns.net              noip
+*.ddns.net            noip
 example-ddns.net      acme
 eu.example-ddns.net   acme-eu
 ";
@@ -53,6 +53,14 @@ fn dotted_rows() -> Vec<(Vec<u8>, Expected)> {
         (b".", None),
         (b"", None),
         (b"cam01.ddns.net", Some((B, "noip", 6..14, 1, false))),
+        // Rule 3: a zone's apex is the provider's own name, allowed; an entry that is not a
+        // zone (a listed host) matches itself.
+        (b"ddns.net", Some((A, "noip", 0..8, 0, false))),
+        (b"DDNS.NET.", Some((A, "noip", 0..8, 0, false))),
+        (
+            b"evil.www.duckdns.org",
+            Some((B, "duckdns", 0..20, 0, false)),
+        ),
         // Rule 2: the longest entry wins.
         (b"host.example-ddns.net", Some((B, "acme", 5..21, 1, false))),
         (
@@ -121,6 +129,12 @@ fn check(matcher: &Matcher, input: &[u8], found: Option<Match>, expected: &Expec
             assert_eq!(found.base_span(), span.clone(), "{via} {shown}: span");
             assert_eq!(found.sub_labels(), *labels, "{via} {shown}: labels");
             assert_eq!(found.is_malformed(), *malformed, "{via} {shown}: malformed");
+            // noip's only entry is the list's one zone.
+            assert_eq!(
+                found.is_zone_apex(),
+                *provider == "noip" && *labels == 0,
+                "{via} {shown}: zone apex"
+            );
         }
         (found, expected) => panic!("{via} {shown}: got {found:?}, expected {expected:?}"),
     }

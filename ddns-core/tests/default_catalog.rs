@@ -877,10 +877,8 @@ fn url_host(url: &str) -> &str {
     rest.split(['/', ':', '?', '#']).next().unwrap_or_default()
 }
 
-/// Website hosts that get a block verdict. A host that is itself a base domain (the
-/// provider's site on the apex of its user zone, no sub-domain labels) is the one case an
-/// allow entry cannot carve out, since it would cover every user name; it is reported
-/// separately by `apex_websites`.
+/// Website hosts that get a block verdict. A site under a base domain needs an allow entry;
+/// a site on the apex of a zone (the base domain itself) is allowed by the matching rules.
 fn website_problems(matcher: &Matcher) -> Vec<String> {
     matcher
         .providers()
@@ -888,10 +886,10 @@ fn website_problems(matcher: &Matcher) -> Vec<String> {
         .filter_map(|provider| {
             let host = url_host(provider.website()?);
             let hit = matcher.find_host(host)?;
-            (hit.verdict() == Verdict::Block && hit.sub_labels() > 0).then(|| {
+            (hit.verdict() == Verdict::Block).then(|| {
                 format!(
                     "provider '{}': its website host {host} gets a block verdict from {}: add \
-                     an allow entry with role = \"website\"",
+                     an allow entry with role = \"website\" (or make the entry a zone)",
                     provider.id(),
                     matcher.provider(hit.provider()).id()
                 )
@@ -900,27 +898,28 @@ fn website_problems(matcher: &Matcher) -> Vec<String> {
         .collect()
 }
 
-/// Providers whose website host is one of their own base domains.
-fn apex_websites(matcher: &Matcher) -> Vec<String> {
+/// Providers whose website host is the apex of one of their zones, and its verdict.
+fn apex_websites(matcher: &Matcher) -> Vec<(String, Verdict)> {
     matcher
         .providers()
         .iter()
         .filter_map(|provider| {
             let host = url_host(provider.website()?);
             let hit = matcher.find_host(host)?;
-            (hit.verdict() == Verdict::Block && hit.sub_labels() == 0).then(|| host.to_string())
+            hit.is_zone_apex()
+                .then(|| (host.to_string(), hit.verdict()))
         })
         .collect()
 }
 
 #[test]
-fn no_provider_website_under_a_base_domain_gets_a_block_verdict() {
+fn no_provider_website_gets_a_block_verdict() {
     assert_none("websites", website_problems(Matcher::default_ref()));
 }
 
-/// The websites on the apex of a user zone, known and listed in docs/catalog.md: a change
-/// here means a provider moved its site (update the list and the doc) or a new provider
-/// has one (say so in the doc).
+/// The sites served on the apex of a zone, which no allow entry could carve out (it would
+/// cover every user name) and which the zone rule allows: a change here means a provider
+/// moved its site or a new provider has one there.
 const APEX_WEBSITES: &[&str] = &[
     "anondns.net",
     "ddo.jp",
@@ -936,10 +935,26 @@ const APEX_WEBSITES: &[&str] = &[
 ];
 
 #[test]
-fn websites_on_the_apex_of_a_user_zone_are_the_documented_ones() {
+fn websites_on_the_apex_of_a_zone_are_allowed() {
     let mut found = apex_websites(Matcher::default_ref());
-    found.sort();
-    assert_eq!(found, APEX_WEBSITES);
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    let expected: Vec<(String, Verdict)> = APEX_WEBSITES
+        .iter()
+        .map(|host| (host.to_string(), Verdict::Allow))
+        .collect();
+    assert_eq!(found, expected);
+}
+
+/// Every block entry of the catalog files is a zone: the default list says of every base
+/// domain that its apex is the provider's.
+#[test]
+fn every_block_entry_of_the_default_list_is_a_zone() {
+    let hosts: Vec<String> = Matcher::default_ref()
+        .entries()
+        .filter(|entry| entry.verdict == Verdict::Block && !entry.zone)
+        .map(|entry| entry.domain)
+        .collect();
+    assert_none("block entries that are not zones", hosts);
 }
 
 #[test]
@@ -972,7 +987,10 @@ entries = [{ domain = "c.example" }]
     let problems = website_problems(&matcher);
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert!(problems[0].contains("www.a.example"));
-    assert_eq!(apex_websites(&matcher), ["c.example"]);
+    assert_eq!(
+        apex_websites(&matcher),
+        [("c.example".to_string(), Verdict::Allow)]
+    );
 }
 
 #[test]

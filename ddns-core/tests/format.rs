@@ -35,7 +35,8 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-const LIST: &str = "duckdns.org duckdns\n!www.duckdns.org duckdns\nddns.net noip\nhopto.org noip\n";
+const LIST: &str =
+    "*.duckdns.org duckdns\n!www.duckdns.org duckdns\nddns.net noip\n*.hopto.org noip\n";
 
 fn compiled() -> Vec<u8> {
     compile_list(LIST)
@@ -265,10 +266,17 @@ fn assert_consistent(matcher: &Matcher) {
             .find(&entry.domain)
             .expect("a listed entry is found");
         assert_eq!(found.entry(), entry.id, "{}", entry.domain);
+        // A zone looked up as itself is its apex, allowed.
+        let verdict = if entry.zone {
+            Verdict::Allow
+        } else {
+            entry.verdict
+        };
         assert_eq!(
             (found.provider(), found.verdict()),
-            (entry.provider, entry.verdict)
+            (entry.provider, verdict)
         );
+        assert_eq!(found.is_zone_apex(), entry.zone, "{}", entry.domain);
         assert_eq!(found.base_span(), 0..entry.domain.len());
         let under = format!("x.{}", entry.domain);
         let found = matcher
@@ -382,4 +390,52 @@ fn verify_refuses_every_loadable_change_to_the_fst_that_the_table_does_not_share
     // Most flips leave the FST's header and footer readable, so loading accepts them.
     assert!(loaded > fst_len / 2, "only {loaded} changed FSTs loaded");
     assert!(Matcher::from_bytes(good).unwrap().verify().is_ok());
+}
+
+/// A list of format version 3 (the layout of version 4, no entry a zone) still loads and
+/// answers as before: its entries match themselves.
+#[test]
+fn a_version_3_list_loads_and_its_entries_match_themselves() {
+    let mut bytes = compile_list("duckdns.org duckdns\n!www.duckdns.org duckdns\n");
+    assert_eq!(bytes[8..12], FORMAT_VERSION.to_le_bytes());
+    bytes[8..12].copy_from_slice(&3u32.to_le_bytes());
+    fix_checksum(&mut bytes);
+    let matcher = Matcher::from_bytes(bytes).expect("a version 3 list loads");
+    matcher.verify().expect("and passes the full check");
+    let apex = matcher.find("duckdns.org").unwrap();
+    assert_eq!(
+        (apex.verdict(), apex.is_zone_apex()),
+        (Verdict::Block, false)
+    );
+    assert_eq!(
+        matcher.find("x7.duckdns.org").unwrap().verdict(),
+        Verdict::Block
+    );
+    assert_consistent(&matcher);
+}
+
+/// Zones and listed hosts side by side: the zone's apex is allowed, names under it and the
+/// listed host are blocked, and the zone mark survives the trip through the file.
+#[test]
+fn a_zone_apex_is_allowed_and_a_listed_host_matches_itself() {
+    let matcher = Matcher::from_bytes(compiled()).unwrap();
+    let verdict = |name: &str| matcher.find(name).map(|m| (m.verdict(), m.is_zone_apex()));
+    assert_eq!(verdict("duckdns.org"), Some((Verdict::Allow, true)));
+    assert_eq!(verdict("x7.duckdns.org"), Some((Verdict::Block, false)));
+    assert_eq!(verdict("ddns.net"), Some((Verdict::Block, false)));
+    assert_eq!(verdict("HOPTO.org."), Some((Verdict::Allow, true)));
+    // In the order of their reversed names.
+    let zones: Vec<(String, bool)> = matcher
+        .entries()
+        .map(|entry| (entry.domain, entry.zone))
+        .collect();
+    assert_eq!(
+        zones,
+        [
+            ("hopto.org".to_string(), true),
+            ("duckdns.org".to_string(), true),
+            ("www.duckdns.org".to_string(), false),
+            ("ddns.net".to_string(), false),
+        ]
+    );
 }

@@ -24,6 +24,8 @@ pub const DDNS_VERDICT_ALLOW: u32 = 2;
 pub const DDNS_MATCH_MALFORMED: u32 = 1;
 /// `ddns_match.flags`: a batch input was empty or NULL.
 pub const DDNS_MATCH_INVALID_INPUT: u32 = 2;
+/// `ddns_match.flags`: the name is a zone's apex, the provider's own (verdict allow).
+pub const DDNS_MATCH_ZONE_APEX: u32 = 4;
 
 /// Abuse posture: unknown.
 pub const DDNS_ABUSE_UNKNOWN: u32 = 0;
@@ -222,6 +224,10 @@ pub(crate) fn to_c_match(matcher: &Matcher, found: Option<Match>) -> ddns_match 
         base_len: span.len(),
         flags: if found.is_malformed() {
             DDNS_MATCH_MALFORMED
+        } else {
+            0
+        } | if found.is_zone_apex() {
+            DDNS_MATCH_ZONE_APEX
         } else {
             0
         },

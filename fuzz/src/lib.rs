@@ -69,12 +69,16 @@ pub fn check_name(matcher: &Matcher, reference: &Reference, name: &[u8]) {
             );
             assert_eq!(found.entry(), entry.id, "{}", name.escape_ascii());
             assert_eq!(found.provider(), entry.provider);
-            assert_eq!(found.verdict(), entry.verdict);
             let sub_labels = match start {
                 0 => 0,
                 _ => name[..start - 1].split(|&b| b == b'.').count() as u32,
             };
             assert_eq!(found.sub_labels(), sub_labels, "{}", name.escape_ascii());
+            // A zone's apex is allowed; otherwise the entry's kind decides.
+            let apex = sub_labels == 0 && entry.zone;
+            assert_eq!(found.is_zone_apex(), apex, "{}", name.escape_ascii());
+            let verdict = if apex { Verdict::Allow } else { entry.verdict };
+            assert_eq!(found.verdict(), verdict);
         }
         _ => panic!(
             "find({}) = {found:?}, the reference says {expected:?}",
@@ -83,7 +87,7 @@ pub fn check_name(matcher: &Matcher, reference: &Reference, name: &[u8]) {
     }
     assert_eq!(
         matcher.is_match(name),
-        expected.is_some_and(|(_, entry)| entry.verdict == Verdict::Block)
+        found.is_some_and(|found| found.verdict() == Verdict::Block)
     );
 }
 
@@ -342,7 +346,7 @@ pub fn check_catalog_text(text: &str) {
 }
 
 /// Each provider's id and name with its entries' domains and kinds.
-type Summary = Vec<(String, String, Vec<(String, bool)>)>;
+type Summary = Vec<(String, String, Vec<(String, bool, bool)>)>;
 
 fn summary(catalog: &Catalog) -> Summary {
     catalog
@@ -352,7 +356,7 @@ fn summary(catalog: &Catalog) -> Summary {
             let entries = p
                 .entries
                 .iter()
-                .map(|e| (e.domain.clone(), e.allow))
+                .map(|e| (e.domain.clone(), e.allow, e.zone))
                 .collect();
             (p.id.clone(), p.name.clone(), entries)
         })
@@ -375,7 +379,8 @@ fn check_catalog(catalog: &Catalog) {
             let domain = entry.domain.strip_suffix('.').unwrap_or(&entry.domain);
             let found = matcher.find(domain).expect("every entry is found");
             assert_eq!(matcher.provider(found.provider()).id(), provider.id);
-            assert_eq!(found.verdict() == Verdict::Allow, entry.allow);
+            assert_eq!(found.verdict() == Verdict::Allow, entry.allow || entry.zone);
+            assert_eq!(found.is_zone_apex(), entry.zone && !entry.allow);
             assert_eq!(found.base_span(), 0..domain.len());
         }
     }

@@ -79,6 +79,11 @@ int main(int argc, char **argv) {
   printf("default providers>=60: %s\n", ddns_matcher_provider_count(defaults) >= 60 ? "yes" : "no");
   find_name(defaults, "x7.duckdns.org");
   find_name(defaults, "www.example.com");
+  /* A zone's apex: the provider's own name, allowed and flagged. */
+  find_name(defaults, "duckdns.org");
+  status = ddns_matcher_find(defaults, bytes("duckdns.org"), 11, &found);
+  printf("duckdns.org zone apex: %d\n",
+         status == DDNS_OK && (found.flags & DDNS_MATCH_ZONE_APEX) != 0);
   /* The class and service status of the provider a match names. */
   status = ddns_matcher_find(defaults, bytes("x7.duckdns.org"), 14, &found);
   if (status == DDNS_OK && ddns_matcher_provider(defaults, found.provider, &provider) == DDNS_OK) {

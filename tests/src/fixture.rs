@@ -95,6 +95,9 @@ pub const CASES: &[Case] = &[
     case(HttpHost, "notduckdns.org", None),
     case(HttpHost, "www.duckdns.org:80", None),
     case(HttpHost, "192.168.1.1:8080", None),
+    // A zone's apex is the provider's own name (its web site here): no alert.
+    case(DnsUdp, "duckdns.org", None),
+    case(HttpHost, "freemyip.com", None),
 ];
 
 /// The resolver, TLS server and web server every client talks to.

@@ -310,6 +310,9 @@ const CASES: &[Case] = &[
     case(HttpHost, "notduckdns.org", "none"),
     case(HttpHost, "www.duckdns.org:80", "allow"),
     case(HttpHost, "192.168.1.1:8080", "none"),
+    // A zone's apex is the provider's own name (its web site here): allowed.
+    case(DnsUdp, "duckdns.org", "allow"),
+    case(HttpHost, "freemyip.com", "allow"),
 ];
 
 /// The resolver, TLS server and web server every client talks to.

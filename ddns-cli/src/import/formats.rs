@@ -13,6 +13,9 @@ use super::ImportFormat;
 pub(super) struct Entry {
     pub domain: String,
     pub allow: bool,
+    /// A zone: the line names the names under the domain and not the domain itself (`*.`
+    /// in a ddns plain list, an RPZ trigger with `*.`).
+    pub zone: bool,
     /// A provider named by the line itself (the ddns plain list's second column).
     pub provider: Option<String>,
 }
@@ -22,6 +25,7 @@ impl Entry {
         Entry {
             domain: domain.to_string(),
             allow: false,
+            zone: false,
             provider: None,
         }
     }
@@ -425,14 +429,19 @@ impl Zone {
             },
             _ => false,
         };
-        let name = match self.trigger(&owner) {
+        let (name, wildcard) = match self.trigger(&owner) {
             Ok(name) => name,
             Err(why) => return Parsed::Skip(why),
         };
         let entry = if allow {
             Entry::allow(&name)
         } else {
-            Entry::block(&name)
+            // A `*.` trigger alone leaves the domain itself alone: a zone. Where the domain's
+            // own trigger came first (as ddns writes a listed host), the first is kept.
+            Entry {
+                zone: wildcard,
+                ..Entry::block(&name)
+            }
         };
         Parsed::one(at, entry)
     }
@@ -449,7 +458,7 @@ impl Zone {
     }
 
     /// The domain a QNAME trigger's owner name stands for.
-    fn trigger(&self, owner: &str) -> Result<String, String> {
+    fn trigger(&self, owner: &str) -> Result<(String, bool), String> {
         let relative = if owner == "@" {
             return Err("policy record at the zone apex".into());
         } else if owner.ends_with('.') {
@@ -471,7 +480,10 @@ impl Zone {
         if OTHER_TRIGGERS.contains(&last) {
             return Err(format!("{last} trigger: only QNAME triggers name domains"));
         }
-        Ok(relative.strip_prefix("*.").unwrap_or(&relative).to_string())
+        Ok(match relative.strip_prefix("*.") {
+            Some(domain) => (domain.to_string(), true),
+            None => (relative, false),
+        })
     }
 }
 
@@ -582,11 +594,16 @@ fn text(line: &str, number: u32) -> Parsed {
         Some(rest) => (rest, true),
         None => (domain, false),
     };
+    let (domain, zone) = match domain.strip_prefix("*.") {
+        Some(rest) if !allow => (rest, true),
+        _ => (domain, false),
+    };
     Parsed::one(
         number,
         Entry {
             domain: domain.to_string(),
             allow,
+            zone,
             provider,
         },
     )

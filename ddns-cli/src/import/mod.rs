@@ -79,6 +79,7 @@ impl Import {
         provider: &str,
         domain: &str,
         allow: bool,
+        zone: bool,
         origin: Origin,
     ) -> Result<(), String> {
         let key = domain
@@ -98,10 +99,10 @@ impl Import {
                 "'{domain}' is {listed} at {first} and {now} here; the first is kept"
             ));
         }
-        let mut entry = if allow {
-            CatalogEntry::allow(domain)
-        } else {
-            CatalogEntry::block(domain)
+        let mut entry = match (allow, zone) {
+            (true, _) => CatalogEntry::allow(domain),
+            (false, true) => CatalogEntry::zone(domain),
+            (false, false) => CatalogEntry::block(domain),
         };
         entry.origin = Some(origin.clone());
         if let Err(err) = self.catalog.add_entry(provider, entry) {
@@ -236,7 +237,7 @@ fn import_file(
                         file: file.clone(),
                         line: Some(at),
                     };
-                    match import.add(provider, &entry.domain, entry.allow, origin) {
+                    match import.add(provider, &entry.domain, entry.allow, entry.zone, origin) {
                         Ok(()) => added = true,
                         Err(why) => report(at, &why),
                     }

@@ -43,16 +43,6 @@ impl Verdict {
             Verdict::Block
         }
     }
-
-    /// The answer for a name `sub_labels` labels under the entry whose value this is: the
-    /// entry's kind, except that a zone's apex (no labels in front) is allowed.
-    fn for_name(value: EntryValue, sub_labels: u32) -> Verdict {
-        if sub_labels == 0 && value.is_zone() {
-            Verdict::Allow
-        } else {
-            Verdict::of(value)
-        }
-    }
 }
 
 /// Identifies a provider of one matcher: pass it to [`Matcher::provider`].
@@ -656,15 +646,21 @@ impl Matcher {
         if value.provider() as usize >= self.inner.providers.len() {
             return None;
         }
+        // A zone's apex (no labels in front) is the provider's own name: allowed.
+        let zone_apex = sub_labels == 0 && value.is_zone();
         Some(Match {
             entry: EntryId(value.entry()),
             provider: ProviderId(value.provider()),
             start: span.start,
             end: span.end,
             sub_labels,
-            verdict: Verdict::for_name(value, sub_labels),
+            verdict: if zone_apex {
+                Verdict::Allow
+            } else {
+                Verdict::of(value)
+            },
             malformed,
-            zone_apex: sub_labels == 0 && value.is_zone(),
+            zone_apex,
         })
     }
 

@@ -94,6 +94,27 @@ fn plugin_source() -> PathBuf {
     repo_root().join("plugins/suricata8")
 }
 
+/// Runs the plugin's Makefile with `arguments`, against the Suricata 8 and the `ddns` command
+/// the tests use; panics with make's output, saying `what` failed, when it fails.
+fn plugin_make(arguments: &[String], what: &str) {
+    let out = Command::new("make")
+        .arg("-C")
+        .arg(plugin_source())
+        .args(arguments)
+        .arg(format!("LIBSURICATA_CONFIG={LIBSURICATA_CONFIG}"))
+        .arg(format!("DDNS={}", ddns_binary().display()))
+        .env_remove("MAKEFLAGS")
+        .env_remove("MFLAGS")
+        .output()
+        .expect("run make (install make and gcc)");
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The plugin and the default provider dataset, built once per run with the plugin's
 /// Makefile (against this build's ddns.h; the library is given by DDNS_LIBRARY) under
 /// target/suricata8-plugin.
@@ -104,26 +125,13 @@ fn plugin() -> &'static Path {
         let out_dir = target_dir().join("suricata8-plugin");
         let _ = std::fs::remove_dir_all(&out_dir);
         std::fs::create_dir_all(&out_dir).unwrap();
-        let out = Command::new("make")
-            .arg("-C")
-            .arg(plugin_source())
-            .arg(format!("OUT={}", out_dir.display()))
-            .arg(format!("LIBSURICATA_CONFIG={LIBSURICATA_CONFIG}"))
-            .arg(format!("DDNS={}", ddns_binary().display()))
-            .arg(format!(
-                "DDNS_CFLAGS=-I{}",
-                repo_root().join("include").display()
-            ))
-            .arg("CFLAGS=-O2 -g -Werror")
-            .env_remove("MAKEFLAGS")
-            .env_remove("MFLAGS")
-            .output()
-            .expect("run make (install make and gcc)");
-        assert!(
-            out.status.success(),
-            "building the plugin failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        plugin_make(
+            &[
+                format!("OUT={}", out_dir.display()),
+                format!("DDNS_CFLAGS=-I{}", repo_root().join("include").display()),
+                "CFLAGS=-O2 -g -Werror".to_string(),
+            ],
+            "building the plugin",
         );
         out_dir
     })
@@ -1183,24 +1191,14 @@ fn the_suricata_datasets_export_alerts_within_its_documented_limits() {
 /// Runs the plugin's `make install` into `dir` (plugin under `dir`/plugins, rules and dataset
 /// in `dir` itself, Suricata's default-rule-path here) from the build in `build`.
 fn make_install(dir: &Path, build: &Path) {
-    let out = Command::new("make")
-        .arg("-C")
-        .arg(plugin_source())
-        .arg("install")
-        .arg(format!("OUT={}", build.display()))
-        .arg(format!("PLUGINDIR={}", dir.join("plugins").display()))
-        .arg(format!("RULEDIR={}", dir.display()))
-        .arg(format!("LIBSURICATA_CONFIG={LIBSURICATA_CONFIG}"))
-        .arg(format!("DDNS={}", ddns_binary().display()))
-        .env_remove("MAKEFLAGS")
-        .env_remove("MFLAGS")
-        .output()
-        .expect("run make install");
-    assert!(
-        out.status.success(),
-        "make install failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    plugin_make(
+        &[
+            "install".to_string(),
+            format!("OUT={}", build.display()),
+            format!("PLUGINDIR={}", dir.join("plugins").display()),
+            format!("RULEDIR={}", dir.display()),
+        ],
+        "make install",
     );
 }
 
